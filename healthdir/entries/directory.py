@@ -1,0 +1,246 @@
+"""Load a whole directory (site settings, domains, providers) and every problem in it."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import markdown
+
+from healthdir.entries.checks import check_entry
+from healthdir.entries.model import (
+    ALL_LOCALITIES,
+    SLUG,
+    Activity,
+    Domain,
+    Provider,
+    Site,
+    build_provider,
+)
+from healthdir.entries.problems import Problem, display_path, field_path
+from healthdir.entries.safe_markdown import sanitise_html
+from healthdir.entries.schema import schema_errors
+from healthdir.entries.yaml_source import read_yaml
+
+SETTINGS_FILE = "pelicanconf.py"
+
+
+@dataclass
+class Directory:
+    """Everything the site is built from: what the templates, search and exports read."""
+
+    site: Site
+    domains: dict[str, Domain]
+    providers: list[Provider]
+
+    def listed_activities(self) -> list[Activity]:
+        """Every activity that is not closed, A to Z by name."""
+        found = [a for p in self.providers for a in p.listed_activities]
+        return sorted(found, key=lambda a: (a.name.casefold(), a.provider.name.casefold()))
+
+    def by_domain(self, domain_id: str) -> dict[str, list[Activity]]:
+        """A domain's activities grouped by locality (area-wide ones last), in site order."""
+        groups: dict[str, list[Activity]] = {
+            key: [] for key in [*self.site.localities, ALL_LOCALITIES]
+        }
+        for activity in self.listed_activities():
+            if domain_id in activity.domains:
+                groups[activity.locality].append(activity)
+        return {key: items for key, items in groups.items() if items}
+
+    def by_locality(self, locality_id: str) -> dict[str, list[Activity]]:
+        """Activities in a locality, and area-wide ones, grouped by domain in domain order."""
+        groups: dict[str, list[Activity]] = {key: [] for key in self.domains}
+        for activity in self.listed_activities():
+            if activity.locality in (locality_id, ALL_LOCALITIES):
+                for domain in activity.domains:
+                    groups[domain].append(activity)
+        return {key: items for key, items in groups.items() if items}
+
+    def providers_a_to_z(self) -> dict[str, list[Provider]]:
+        """Providers with something listed, grouped by first letter (digits under "0–9")."""
+        groups: dict[str, list[Provider]] = defaultdict(list)
+        for provider in self.providers:
+            if provider.listed_activities:
+                first = provider.name[:1].upper()
+                groups[first if first.isalpha() else "0–9"].append(provider)
+        return dict(sorted(groups.items()))
+
+    def recently_confirmed(self, limit: int = 30) -> list[Provider]:
+        listed = [p for p in self.providers if p.listed_activities]
+        return sorted(listed, key=lambda p: (-p.last_confirmed.toordinal(), p.name))[:limit]
+
+
+def load_directory(
+    root: Path,
+    settings: Mapping[str, Any],
+    *,
+    paths: Iterable[Path] | None = None,
+    today: date | None = None,
+) -> tuple[Directory, list[Problem]]:
+    """Load the site in ``root``; return the directory and every problem found.
+
+    ``paths`` limits which provider files are loaded and reported on (files or folders);
+    names and slugs are still compared with every file in ``content/providers``.
+    """
+    today = today or date.today()
+    content = root / settings.get("PATH", "content")
+    problems: list[Problem] = []
+    site = Site.from_settings(settings)
+    problems += _check_site(site, root / SETTINGS_FILE)
+    domains, domain_problems = load_domains(content / "domains")
+    problems += domain_problems
+
+    providers_dir = content / "providers"
+    files = _provider_files([providers_dir] if paths is None else list(paths), problems)
+    providers: list[Provider] = []
+    names: dict[str, str] = {}
+    slugs: dict[str, str] = {}
+    for other in _provider_files([providers_dir], []):
+        if other.resolve() not in {f.resolve() for f in files}:
+            names.setdefault(_name_key(_quick_name(other)), display_path(other))
+            slugs.setdefault(other.stem, display_path(other))
+    for path in files:
+        provider, found = load_provider(path, list(domains), list(site.localities), today)
+        problems += found
+        shown = display_path(path)
+        if path.stem in slugs:
+            problems.append(
+                Problem(
+                    shown, 1, "file name", f'"{path.stem}" is already used by {slugs[path.stem]}.'
+                )
+            )
+        slugs.setdefault(path.stem, shown)
+        if provider:
+            key = _name_key(provider.name)
+            if key in names:
+                problems.append(
+                    Problem(
+                        shown,
+                        1,
+                        "name",
+                        f'"{provider.name}" is already listed in {names[key]}. '
+                        "Update that file instead, or give this group a different name.",
+                    )
+                )
+            else:
+                names[key] = shown
+                providers.append(provider)
+    providers.sort(key=lambda p: p.name.casefold())
+    return Directory(site=site, domains=domains, providers=providers), sorted(problems)
+
+
+def load_provider(
+    path: Path, domain_ids: list[str], locality_ids: list[str], today: date
+) -> tuple[Provider | None, list[Problem]]:
+    """Load and check one provider file. The provider is ``None`` if it has any problem."""
+    shown = display_path(path)
+    problems: list[Problem] = []
+    if not SLUG.match(path.stem):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "my-group"
+        problems.append(
+            Problem(
+                shown,
+                1,
+                "file name",
+                f'"{path.name}" must use only lowercase letters, numbers and hyphens, '
+                f"such as {suggestion}.yaml",
+            )
+        )
+    doc = read_yaml(path)
+    problems += [Problem(shown, line, field, msg) for line, field, msg in doc.errors]
+    if doc.errors:
+        return None, problems
+    if not isinstance(doc.data, dict):
+        problems.append(
+            Problem(
+                shown, 1, "", "should be a set of fields (name:, last_confirmed:, activities:…)."
+            )
+        )
+        return None, problems
+    found = list(schema_errors(doc.data))
+    if not found:
+        found = list(check_entry(doc.data, domain_ids, locality_ids, today))
+    problems += [Problem(shown, doc.line_of(p), field_path(p), msg) for p, msg in found]
+    if problems:
+        return None, problems
+    return build_provider(path.stem, shown, doc.data), []
+
+
+def load_domains(folder: Path) -> tuple[dict[str, Domain], list[Problem]]:
+    """The domains defined by ``<folder>/<id>.md``, in their ``Order``."""
+    domains: list[Domain] = []
+    problems: list[Problem] = []
+    reader = markdown.Markdown(extensions=["meta"])
+    for path in sorted(folder.glob("*.md")):
+        shown = display_path(path)
+        html = reader.reset().convert(path.read_text(encoding="utf-8"))
+        meta = {key: " ".join(value).strip() for key, value in reader.Meta.items()}
+        if not SLUG.match(path.stem):
+            problems.append(
+                Problem(shown, 1, "file name", "must be a domain id such as physical-activity.md")
+            )
+        if not meta.get("title"):
+            problems.append(Problem(shown, 1, "Title", "is missing. Start the file with Title: …"))
+            continue
+        domains.append(
+            Domain(
+                id=path.stem,
+                title=meta["title"],
+                summary=meta.get("summary", ""),
+                examples=tuple(e.strip() for e in meta.get("examples", "").split(",") if e.strip()),
+                order=int(meta["order"]) if meta.get("order", "").isdigit() else 999,
+                body_html=sanitise_html(html),
+            )
+        )
+    if not domains and not problems:
+        problems.append(Problem(display_path(folder), 0, "", "has no domain files (<id>.md)."))
+    domains.sort(key=lambda d: (d.order, d.title))
+    return {d.id: d for d in domains}, problems
+
+
+def _check_site(site: Site, settings_path: Path) -> list[Problem]:
+    shown = display_path(settings_path)
+    problems = []
+    if not site.area_name.strip():
+        problems.append(Problem(shown, 0, "AREA_NAME", "is missing: set the name of the area."))
+    if not 1 <= len(site.localities) <= 4:
+        problems.append(
+            Problem(shown, 0, "LOCALITIES", "should list 2 to 4 localities (id: name).")
+        )
+    for locality in site.localities:
+        if not SLUG.match(locality) or locality == ALL_LOCALITIES:
+            problems.append(
+                Problem(shown, 0, "LOCALITIES", f'"{locality}" is not a usable locality id.')
+            )
+    return problems
+
+
+def _provider_files(paths: list[Path], problems: list[Problem]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.glob("*.yaml") if p.is_file())
+            problems += [
+                Problem(display_path(p), 0, "file name", f"rename it to {p.stem}.yaml")
+                for p in sorted(path.glob("*.yml"))
+            ]
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(display_path(path), 0, "", "does not exist."))
+    return files
+
+
+def _quick_name(path: Path) -> str:
+    doc = read_yaml(path)
+    return doc.data.get("name", "") if isinstance(doc.data, dict) else ""
+
+
+def _name_key(name: Any) -> str:
+    return " ".join(str(name).casefold().split()) if name else f"<unnamed {id(name)}>"

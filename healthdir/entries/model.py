@@ -1,0 +1,273 @@
+"""Typed, read-only views of the directory's content, built from validated entries."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from healthdir.entries.safe_markdown import render_markdown
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ALL_LOCALITIES = "all"
+
+
+def slugify(text: str) -> str:
+    """``"Knit & Natter (Tuesdays)"`` → ``knit-natter-tuesdays``; ASCII only, may be empty."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Site:
+    """The area the directory covers, from the site settings (``pelicanconf.py``)."""
+
+    area_name: str
+    localities: dict[str, str]
+    review_after_months: int = 6
+    hide_after_months: int = 12
+    team_name: str = ""
+    team_email: str = ""
+    team_phone: str = ""
+
+    def locality_name(self, locality_id: str) -> str:
+        if locality_id == ALL_LOCALITIES:
+            return f"All of {self.area_name}"
+        return self.localities.get(locality_id, locality_id)
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> Site:
+        team = settings.get("DIRECTORY_TEAM") or {}
+        return cls(
+            area_name=str(settings.get("AREA_NAME", "")),
+            localities=dict(settings.get("LOCALITIES") or {}),
+            review_after_months=int(settings.get("REVIEW_AFTER", 6)),
+            hide_after_months=int(settings.get("HIDE_AFTER", 12)),
+            team_name=str(team.get("name", "")),
+            team_email=str(team.get("email", "")),
+            team_phone=str(team.get("phone", "")),
+        )
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A self-management domain, defined by ``content/domains/<id>.md``."""
+
+    id: str
+    title: str
+    summary: str
+    examples: tuple[str, ...]
+    order: int
+    body_html: str
+
+
+@dataclass(frozen=True)
+class Venue:
+    name: str
+    address: str = ""
+    postcode: str = ""
+
+
+@dataclass(frozen=True)
+class Session:
+    """One line of an activity's structured ``schedule``."""
+
+    days: tuple[str, ...]
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.phone or self.email or self.website)
+
+
+@dataclass(eq=False)
+class Activity:
+    """One activity; it knows its provider so a page can show both."""
+
+    provider: Provider = field(repr=False)
+    slug: str
+    name: str
+    summary: str
+    domains: tuple[str, ...]
+    locality: str
+    when: str
+    cost: str
+    how_to_join: str
+    details: str = ""
+    schedule: tuple[Session, ...] = ()
+    price: str = ""
+    venue: Venue | None = None
+    delivery: tuple[str, ...] = ()
+    who_for: str = ""
+    age_min: int | None = None
+    age_max: int | None = None
+    languages: tuple[str, ...] = ()
+    accessibility: tuple[str, ...] = ()
+    accessibility_notes: str = ""
+    suitable_for: tuple[str, ...] = ()
+    status: str = "active"
+    alert: str = ""
+    own_contact: Contact = field(default_factory=Contact)
+
+    @property
+    def url(self) -> str:
+        return f"activities/{self.provider.slug}/{self.slug}/"
+
+    @property
+    def contact(self) -> Contact:
+        """The activity's own contact details, each falling back to the provider's."""
+        own, parent = self.own_contact, self.provider.contact
+        return Contact(
+            phone=own.phone or parent.phone,
+            email=own.email or parent.email,
+            website=own.website or parent.website,
+        )
+
+    @property
+    def is_listed(self) -> bool:
+        """Closed activities are kept in the file but never published."""
+        return self.status != "closed"
+
+    @property
+    def is_paused(self) -> bool:
+        return self.status == "paused"
+
+    @cached_property
+    def details_html(self) -> str:
+        """``details`` as safe HTML: raw HTML removed, links made safe."""
+        return render_markdown(self.details)
+
+    @property
+    def days(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for session in self.schedule:
+            seen.update(dict.fromkeys(session.days))
+        return tuple(seen)
+
+
+@dataclass(eq=False)
+class Provider:
+    """A group, charity or business, from ``content/providers/<slug>.yaml``."""
+
+    slug: str
+    name: str
+    last_confirmed: date
+    source: str
+    about: str = ""
+    contact: Contact = field(default_factory=Contact)
+    charity_number: str = ""
+    checked_by: str = ""
+    checked_on: date | None = None
+    activities: list[Activity] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"providers/{self.slug}/"
+
+    @property
+    def listed_activities(self) -> list[Activity]:
+        return [activity for activity in self.activities if activity.is_listed]
+
+
+def activity_slugs(names: list[str]) -> list[str]:
+    """Stable URL slugs for a provider's activities, in file order.
+
+    A name with no Latin letters (say, only Bengali script) gets ``activity-<n>``.
+    """
+    return [slugify(name) or f"activity-{index + 1}" for index, name in enumerate(names)]
+
+
+def build_provider(slug: str, source: str, data: Mapping[str, Any]) -> Provider:
+    """Make a :class:`Provider` from entry data that has already passed the schema."""
+    checked = data.get("checked") or {}
+    provider = Provider(
+        slug=slug,
+        name=data["name"].strip(),
+        last_confirmed=date.fromisoformat(data["last_confirmed"]),
+        source=source,
+        about=data.get("about", "").strip(),
+        contact=_contact(data),
+        charity_number=data.get("charity_number", ""),
+        checked_by=checked.get("by", ""),
+        checked_on=date.fromisoformat(checked["on"]) if checked.get("on") else None,
+    )
+    items = data["activities"]
+    for slug_, item in zip(activity_slugs([a["name"] for a in items]), items, strict=True):
+        provider.activities.append(_activity(provider, slug_, item))
+    return provider
+
+
+def _contact(data: Mapping[str, Any]) -> Contact:
+    return Contact(
+        phone=data.get("phone", "").strip(),
+        email=data.get("email", "").strip(),
+        website=data.get("website", "").strip(),
+    )
+
+
+def _activity(provider: Provider, slug: str, item: Mapping[str, Any]) -> Activity:
+    venue = item.get("venue")
+    return Activity(
+        provider=provider,
+        slug=slug,
+        name=item["name"].strip(),
+        summary=item["summary"].strip(),
+        domains=tuple(item["domains"]),
+        locality=item["locality"],
+        when=item["when"].strip(),
+        cost=item["cost"],
+        how_to_join=item["how_to_join"],
+        details=item.get("details", ""),
+        schedule=tuple(
+            Session(days=tuple(s["days"]), start=s["from"], end=s["to"])
+            for s in item.get("schedule", [])
+        ),
+        price=item.get("price", "").strip(),
+        venue=Venue(
+            name=venue["name"].strip(),
+            address=venue.get("address", "").strip(),
+            postcode=normalise_postcode(venue.get("postcode", "")),
+        )
+        if venue
+        else None,
+        delivery=tuple(item.get("delivery", ())),
+        who_for=item.get("who_for", "").strip(),
+        age_min=item.get("age_min"),
+        age_max=item.get("age_max"),
+        languages=tuple(item.get("languages", ())),
+        accessibility=tuple(item.get("accessibility", ())),
+        accessibility_notes=item.get("accessibility_notes", "").strip(),
+        suitable_for=tuple(item.get("suitable_for", ())),
+        status=item.get("status", "active"),
+        alert=item.get("alert", "").strip(),
+        own_contact=_contact(item),
+    )
+
+
+_POSTCODE = re.compile(
+    r"^(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY])"
+    r" ?[0-9][ABD-HJLNP-UW-Z]{2})$"
+)
+
+
+def normalise_postcode(text: str) -> str:
+    """``ab12cd`` → ``AB1 2CD``; text that is not a postcode comes back unchanged."""
+    compact = re.sub(r"\s+", "", text).upper()
+    if len(compact) < 5:
+        return text.strip()
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+def is_uk_postcode(text: str) -> bool:
+    return bool(_POSTCODE.match(normalise_postcode(text)))

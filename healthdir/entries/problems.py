@@ -1,0 +1,52 @@
+"""A problem found in content, phrased for the volunteer who has to fix it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one field of one file.
+
+    Printed as ``content/providers/x.yaml:12: activities[0].cost: "fre" is not one of: …``.
+    """
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        location = f"{self.file}:{self.line}" if self.line else self.file
+        return (
+            f"{location}: {self.field}: {self.message}"
+            if self.field
+            else (f"{location}: {self.message}")
+        )
+
+
+def display_path(path: Path | str) -> str:
+    """The path as a volunteer typed it: relative to the current folder when inside it."""
+    path = Path(path)
+    try:
+        return os.path.relpath(path) if path.is_absolute() and _inside_cwd(path) else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _inside_cwd(path: Path) -> bool:
+    return path.resolve().is_relative_to(Path.cwd().resolve())
+
+
+def field_path(parts: tuple[str | int, ...]) -> str:
+    """``("activities", 0, "cost")`` → ``activities[0].cost``."""
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text

@@ -1,0 +1,25 @@
+"""Finding and reading the site settings (``pelicanconf.py``), as Pelican does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pelican.settings import read_settings
+
+from healthdir.entries.directory import SETTINGS_FILE
+
+
+class NotASite(Exception):
+    """The current folder holds no ``pelicanconf.py``."""
+
+
+def site_settings(root: Path, **override: Any) -> dict[str, Any]:
+    """Pelican's settings for the site in ``root``, with ``override`` applied."""
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        raise NotASite(
+            f"There is no {SETTINGS_FILE} in {root}. Run healthdir in the directory's "
+            f"folder (the one that holds {SETTINGS_FILE} and content/)."
+        )
+    return read_settings(str(path), override=override or None)

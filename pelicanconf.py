@@ -1,0 +1,65 @@
+"""Site settings for the Anytown sample directory.
+
+`healthdir build` and plain `pelican content` both read this file. Change AREA_NAME,
+LOCALITIES and DIRECTORY_TEAM to run the directory for another area.
+"""
+
+AREA_NAME = "Anytown"
+SITENAME = "Anytown Community Health Directory"
+SITEURL = ""
+
+# Localities of the area: id (used in provider files) -> name people read. Two to four.
+LOCALITIES = {
+    "north": "Anytown North",
+    "central": "Anytown Central",
+    "south": "Anytown South",
+}
+
+# Freshness policy, in months since a provider's `last_confirmed`.
+REVIEW_AFTER = 6
+HIDE_AFTER = 12
+
+# Who runs the directory: shown on every page as the people to contact.
+DIRECTORY_TEAM = {
+    "name": "Anytown Community Health Partnership",
+    "email": "directory@anytown-chp.example.org",
+    "phone": "01632 960000",
+}
+
+# Where the search box sends people (served by `healthdir serve`).
+SEARCH_URL = "/search"
+
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en-GB"
+
+PATH = "content"
+PAGE_PATHS = ["pages"]
+ARTICLE_PATHS = ["articles"]
+STATIC_PATHS: list[str] = []
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["healthdir_directory"]
+
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+SLUGIFY_SOURCE = "basename"
+
+# The directory writes its own pages; switch off Pelican's blog pages and feeds.
+DIRECT_TEMPLATES: list[str] = []
+ARTICLE_SAVE_AS = ""
+ARTICLE_LANG_SAVE_AS = ""
+PAGE_LANG_SAVE_AS = ""
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+TAG_SAVE_AS = ""
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+DEFAULT_DATE = "fs"
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = False

@@ -1,0 +1,113 @@
+"""The Pelican generator that writes the directory's pages."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
+from pelican.generators import Generator
+
+from healthdir.entries import Directory, load_directory
+from healthdir.entries.model import ALL_LOCALITIES
+from healthdir.formatting import jinja_filters
+
+log = logging.getLogger(__name__)
+
+# healthdir build passes the directory it has already loaded and checked, so the plugin
+# does not read every file twice; plain `pelican content` loads it here instead.
+PRELOADED = "HEALTHDIR_DIRECTORY"
+ASSETS = ("css/healthdir.css", "js/nhsuk-frontend.min.js")
+
+
+class ContentProblems(Exception):
+    """The content has problems: nothing is written."""
+
+
+def configure_jinja(generator: Generator) -> None:
+    """Let every template use the NHS.UK frontend macros, escaping all text by default."""
+    env = generator.env
+    env.loader = ChoiceLoader([env.loader, PackageLoader("nhsuk_frontend_jinja")])
+    env.undefined = ChainableUndefined  # the NHS.UK macros read optional nested params
+    env.autoescape = True
+    env.filters.update(jinja_filters())
+
+
+class DirectoryGenerator(Generator):
+    """Writes home, domain, locality, provider, activity and list pages."""
+
+    def generate_context(self) -> None:
+        directory = self.settings.get(PRELOADED) or self._load()
+        self._check_assets()
+        self.directory: Directory = directory
+        self.context.update(
+            directory=directory,
+            site=directory.site,
+            domains=directory.domains,
+            ALL_LOCALITIES=ALL_LOCALITIES,
+        )
+
+    def _load(self) -> Directory:
+        content = Path(self.settings["PATH"])
+        today = self.settings.get("HEALTHDIR_TODAY") or date.today()
+        directory, problems = load_directory(content.parent, self.settings, today=today)
+        if problems:
+            for problem in problems:
+                log.error("%s", problem)
+            raise ContentProblems(
+                f"{len(problems)} problem(s) in the content; nothing was published."
+            )
+        return directory
+
+    def _check_assets(self) -> None:
+        static = Path(self.settings["THEME"]) / "static"
+        missing = [name for name in ASSETS if not (static / name).is_file()]
+        if missing:
+            raise ContentProblems(
+                f"The theme's styles are missing ({', '.join(missing)}). "
+                "Run `make setup` (or `npm ci && npm run build:assets`) first."
+            )
+
+    def generate_output(self, writer: Any) -> None:
+        self.writer = writer
+        d = self.directory
+        self._page("index.html", "index", "")
+        self._page("domains/index.html", "domains", "domains/")
+        for domain in d.domains.values():
+            self._page(
+                f"domains/{domain.id}/index.html",
+                "domain",
+                f"domains/{domain.id}/",
+                domain=domain,
+                groups=d.by_domain(domain.id),
+            )
+        self._page("localities/index.html", "localities", "localities/")
+        for locality_id, name in d.site.localities.items():
+            self._page(
+                f"localities/{locality_id}/index.html",
+                "locality",
+                f"localities/{locality_id}/",
+                locality_id=locality_id,
+                locality_name=name,
+                groups=d.by_locality(locality_id),
+            )
+        self._page("providers/index.html", "providers", "providers/", letters=d.providers_a_to_z())
+        for provider in d.providers:
+            if not provider.listed_activities:
+                continue
+            self._page(f"{provider.url}index.html", "provider", provider.url, provider=provider)
+            for activity in provider.listed_activities:
+                self._page(f"{activity.url}index.html", "activity", activity.url, activity=activity)
+        self._page(
+            "recently-confirmed/index.html",
+            "recently_confirmed",
+            "recently-confirmed/",
+            providers=d.recently_confirmed(),
+        )
+
+    def _page(self, save_as: str, template: str, url: str, **values: Any) -> None:
+        self.writer.write_file(
+            save_as, self.get_template(template), self.context, url=url, **values
+        )
