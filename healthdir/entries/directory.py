@@ -164,8 +164,12 @@ def load_provider(
         )
         return None, problems
     found = list(schema_errors(doc.data))
-    if not found:
-        found = list(check_entry(doc.data, domain_ids, locality_ids, today))
+    reported = {path for path, _ in found}
+    found += [
+        (path, message)
+        for path, message in check_entry(doc.data, domain_ids, locality_ids, today)
+        if path not in reported
+    ]
     problems += [Problem(shown, doc.line_of(p), field_path(p), msg) for p, msg in found]
     if problems:
         return None, problems

@@ -255,10 +255,9 @@ def _activity(provider: Provider, slug: str, item: Mapping[str, Any]) -> Activit
     )
 
 
-_POSTCODE = re.compile(
-    r"^(GIR ?0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY])"
-    r" ?[0-9][ABD-HJLNP-UW-Z]{2})$"
-)
+# The shape of a UK postcode (outward code, space, inward code). Deliberately not the
+# full Royal Mail rules: "looks like a postcode" catches typos without refusing real ones.
+_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$")
 
 
 def normalise_postcode(text: str) -> str:

@@ -99,11 +99,22 @@ def parse_yaml(text: str) -> YamlDocument:
 
 
 def _refuse_anchors(text: str, doc: YamlDocument) -> None:
+    """Anchors and aliases repeat parts of a file; in hand-edited entries they only confuse."""
     for event in yaml.parse(text, Loader=_Loader):
-        if getattr(event, "anchor", None) and not isinstance(event, yaml.AliasEvent):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
             doc.errors.append(
                 (
-                    event.start_mark.line + 1,
+                    line,
+                    "",
+                    f"uses a YAML alias (*{event.anchor}), which is not allowed. "
+                    "Write the details out in full instead.",
+                )
+            )
+        elif getattr(event, "anchor", None):
+            doc.errors.append(
+                (
+                    line,
                     "",
                     f"uses a YAML anchor (&{event.anchor}), which is not allowed. "
                     "Remove it and write the details out in full.",
@@ -122,13 +133,7 @@ class _Builder:
         self.doc.errors.append((node.start_mark.line + 1, field_path(path), message))
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
-        if id(node) in self.seen:
-            self.refuse(
-                node,
-                path,
-                "repeats another part of the file with a YAML alias (*name). "
-                "Write the details out in full instead.",
-            )
+        if id(node) in self.seen:  # an alias: already reported by _refuse_anchors
             return None
         self.seen.add(id(node))
         if node.tag not in _ALLOWED_TAGS and node.tag != _TIMESTAMP:

@@ -106,6 +106,8 @@ class DirectoryGenerator(Generator):
             "recently-confirmed/",
             providers=d.recently_confirmed(),
         )
+        # Static hosting has no search service: /search explains and offers browsing.
+        self._page("search/index.html", "search_fallback", "search/")
 
     def _page(self, save_as: str, template: str, url: str, **values: Any) -> None:
         self.writer.write_file(

@@ -1,0 +1,51 @@
+# Two commands for everything (see README.md):
+#   make run   - set up, build the sample directory and serve it at http://127.0.0.1:8000
+#   make test  - set up (including headless Chromium for browser tests) and run every check
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run build test browser lint clean
+
+setup: $(VENV)/.installed node_modules/.installed theme/static/css/healthdir.css
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+theme/static/css/healthdir.css: node_modules/.installed $(wildcard theme/scss/*.scss)
+	npm run --silent build:assets
+
+build: setup
+	$(BIN)/healthdir build
+
+run: build
+	@echo "Serving the directory at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(BIN)/python -m http.server $(PORT) --bind $(HOST) --directory output
+
+# Browser tests use Debian's Chromium; install it when it is missing.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	fi
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: setup browser lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) node_modules output theme/static/css/healthdir.css theme/static/js/nhsuk-frontend.min.js

@@ -1,0 +1,632 @@
+"""Benchmark: how long a full ``healthdir build`` takes, against a plain Pelican build.
+
+Why this exists: the directory is built by Pelican plus our own checks, plugin and NHS.UK
+theme, and volunteers rebuild it every time an entry changes. We want that to stay quick
+as the directory grows. The targets are that a full ``healthdir build`` of N providers
+(2N activities) takes at most 1.5 times as long as a plain Pelican build of the same
+activities written as Markdown articles with Pelican's default theme, and that it takes
+under 15 seconds for N=1000 on our 2-core machine.
+
+The script makes a throwaway site from this repository's settings, theme, plugins,
+domains and pages plus N synthetic (but valid and realistic) provider files, writes the
+same activities as plain Pelican articles, times both builds and prints the figures.
+It always exits 0 once both builds succeed: it is a benchmark, not a test.
+
+Run it from the repository root with the project's virtualenv::
+
+    .venv/bin/python benchmarks/build.py [--providers N] [--repeat R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import runpy
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = ROOT / "healthdir" / "entries" / "provider.schema.json"
+SEED = 20261122
+RATIO_TARGET = 1.5
+SECONDS_TARGET = 15.0
+SECONDS_TARGET_PROVIDERS = 1000
+
+# Word pools for the synthetic entries -------------------------------------------------
+
+PLACES = [
+    "Anytown",
+    "Millbrook",
+    "Riverside",
+    "Market Square",
+    "Eastfield",
+    "Westgate",
+    "Hillcrest",
+    "Oakwood",
+    "Meadowbank",
+    "Castle Hill",
+    "Northgate",
+    "Southmoor",
+    "Brookside",
+    "Kingsway",
+    "Elm Park",
+    "Highfield",
+    "Stonebridge",
+    "Ashdown",
+    "Fairview",
+    "Old Town",
+]
+THEMES = [
+    "Walking",
+    "Gardening",
+    "Wellbeing",
+    "Friendship",
+    "Carers",
+    "Men's Shed",
+    "Women's",
+    "Memory",
+    "Singing",
+    "Knit and Natter",
+    "Cookery",
+    "Lunch",
+    "Advice",
+    "Repair",
+    "Good Neighbours",
+    "Older People's",
+    "Youth",
+    "Stroke",
+    "Breathe Easy",
+    "Art",
+    "Allotment",
+    "Tai Chi",
+    "Chair Yoga",
+    "Bowls",
+    "Dementia",
+    "Money",
+    "Community",
+    "Heart",
+    "Parkinson's",
+    "Sight Loss",
+]
+KINDS = [
+    "Club",
+    "Group",
+    "Society",
+    "Network",
+    "Project",
+    "Trust",
+    "Association",
+    "Circle",
+    "Café",
+    "Collective",
+    "Hub",
+    "Partnership",
+]
+
+ACTIVITY_NAMES = {
+    "physical-activity": [
+        "Health walk",
+        "Chair-based exercise",
+        "Gentle yoga",
+        "Tai chi for beginners",
+        "Walking football",
+        "Community gardening",
+        "Nordic walking",
+        "Seated dance",
+        "Swimming for confidence",
+        "Strength and balance class",
+    ],
+    "healthy-eating": [
+        "Lunch club",
+        "Cooking on a budget",
+        "Community pantry",
+        "Breakfast club",
+        "Cook and eat session",
+        "Soup and a chat",
+        "Family cookery",
+        "Healthy eating workshop",
+    ],
+    "arts-for-health": [
+        "Knit and natter",
+        "Community choir",
+        "Art class",
+        "Singing for lung health",
+        "Creative writing group",
+        "Pottery for beginners",
+        "Photography walk",
+        "Music and memories",
+    ],
+    "befriending": [
+        "Telephone befriending",
+        "Coffee morning",
+        "Memory café",
+        "Home visits",
+        "Peer support group",
+        "Friendship circle",
+        "Afternoon tea club",
+        "Chat and games",
+    ],
+    "welfare-rights": [
+        "Benefits advice drop-in",
+        "Help with forms",
+        "Debt advice",
+        "Money check-up",
+        "Energy bills advice",
+        "Housing advice",
+        "Pension credit help",
+        "Advice surgery",
+    ],
+    "volunteering": [
+        "Volunteer gardeners",
+        "Repair café",
+        "Dog walking volunteers",
+        "Community hub helpers",
+        "Befriending volunteers",
+        "Litter pick",
+        "Food bank volunteers",
+        "Volunteer drivers",
+    ],
+}
+GENERIC_ACTIVITY_NAMES = ["Drop-in session", "Weekly group", "Open morning", "Taster session"]
+
+SUMMARIES = [
+    "A friendly {what} for anyone who wants to {aim}, with tea and a chat afterwards.",
+    "A relaxed {what} run by local volunteers. Come along to {aim} at your own pace.",
+    "Our {what} is a welcoming way to {aim} and meet people who live nearby.",
+    "A small, supportive {what}. No experience needed: just come and {aim}.",
+]
+AIMS = [
+    "get a bit more active",
+    "meet new people",
+    "learn something new",
+    "feel less alone",
+    "sort out money worries",
+    "eat well on a budget",
+    "look after your mood",
+    "give something back",
+]
+DETAIL_OPENERS = [
+    "Sessions are led by trained volunteers who are used to welcoming beginners.",
+    "Everyone is welcome, whatever your age or ability, and you can bring a friend.",
+    "We keep groups small so there is time to talk and nobody feels rushed.",
+    "You can come every week or just when it suits you; there is no need to book a place.",
+]
+DETAIL_POINTS = [
+    "Wear comfortable clothes and shoes",
+    "Tea, coffee and biscuits are provided",
+    "There are chairs for anyone who needs a rest",
+    "Large-print handouts are available",
+    "Carers and family members are welcome too",
+    "We can help with transport if you ask in advance",
+    "All materials are provided",
+    "Please tell us about any allergies",
+]
+DETAIL_CLOSERS = [
+    "If you are not sure whether it is right for you, give us a ring and we'll talk it through.",
+    "Your GP practice, link worker or social prescriber can tell you more about us.",
+    "We also run a [newsletter](https://newsletter.example.org) with news of new sessions.",
+    "Ask for *Sam* or *Priya* when you arrive and they will show you round.",
+]
+VENUES = [
+    "Community Centre",
+    "Church Hall",
+    "Library",
+    "Methodist Church",
+    "Sports Centre",
+    "Village Hall",
+    "Health Centre meeting room",
+    "Scout Hut",
+    "Park Pavilion",
+    "Baptist Church kitchen",
+]
+STREETS = [
+    "High Street",
+    "Church Lane",
+    "Station Road",
+    "Mill Road",
+    "Park Avenue",
+    "Queen Street",
+    "Victoria Road",
+    "Chapel Walk",
+    "Bridge Street",
+    "Orchard Close",
+]
+LANGUAGES = ["Bengali", "Polish", "Urdu", "Punjabi", "Somali", "Arabic", "Romanian", "Gujarati"]
+CHECKERS = ["Anytown Community Health Partnership", "Directory team", "Anytown Voluntary Action"]
+# Letters a UK postcode allows in each position (see healthdir.entries.model._POSTCODE).
+POSTCODE_AREAS = ["AB", "AN", "AT", "B", "N", "S", "M", "L"]
+POSTCODE_UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+DAY_WORDS = {
+    "mon": "Mondays",
+    "tue": "Tuesdays",
+    "wed": "Wednesdays",
+    "thu": "Thursdays",
+    "fri": "Fridays",
+    "sat": "Saturdays",
+    "sun": "Sundays",
+}
+SESSION_TIMES = [
+    ("09:30", "11:00"),
+    ("10:00", "12:00"),
+    ("10:30", "12:30"),
+    ("11:00", "12:00"),
+    ("13:30", "15:00"),
+    ("14:00", "16:00"),
+    ("18:00", "19:30"),
+    ("19:00", "21:00"),
+]
+
+
+@dataclass
+class Vocabulary:
+    """What the generated entries may use: the site's domains and localities and the schema's enums."""
+
+    domains: dict[str, str]  # id -> title
+    localities: list[str]
+    days: list[str]
+    costs: list[str]
+    joins: list[str]
+    delivery: list[str]
+    accessibility: list[str]
+    suitable_for: list[str]
+
+
+def load_vocabulary(site: Path) -> Vocabulary:
+    """Read domain ids, locality ids and the schema's allowed values from the copied site."""
+    domains = {}
+    for path in sorted((site / "content" / "domains").glob("*.md")):
+        title = path.stem
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.lower().startswith("title:"):
+                title = line.split(":", 1)[1].strip()
+                break
+        domains[path.stem] = title
+    settings = runpy.run_path(str(site / "pelicanconf.py"))
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    props = schema["$defs"]["activity"]["properties"]
+    return Vocabulary(
+        domains=domains,
+        localities=list(settings["LOCALITIES"]),
+        days=schema["$defs"]["day"]["enum"],
+        costs=props["cost"]["enum"],
+        joins=props["how_to_join"]["enum"],
+        delivery=props["delivery"]["items"]["enum"],
+        accessibility=props["accessibility"]["items"]["enum"],
+        suitable_for=props["suitable_for"]["items"]["enum"],
+    )
+
+
+def slugify(text: str) -> str:
+    """A lowercase, hyphenated ASCII slug (``"Men's Shed Club"`` → ``mens-shed-club``)."""
+    out: list[str] = []
+    for char in text.lower().replace("'", "").replace("é", "e"):
+        out.append(char if char.isascii() and char.isalnum() else "-")
+    return "-".join(part for part in "".join(out).split("-") if part)
+
+
+def clock(hhmm: str) -> str:
+    """``"14:30"`` → ``"2.30pm"``, ``"12:00"`` → ``"12 noon"``."""
+    hours, minutes = (int(part) for part in hhmm.split(":"))
+    if (hours, minutes) == (12, 0):
+        return "12 noon"
+    suffix = "am" if hours < 12 else "pm"
+    hour12 = hours % 12 or 12
+    return f"{hour12}{suffix}" if minutes == 0 else f"{hour12}.{minutes:02d}{suffix}"
+
+
+def postcode(rng: random.Random) -> str:
+    """A valid-looking UK postcode such as ``AB12 3DE``."""
+    outward = f"{rng.choice(POSTCODE_AREAS)}{rng.randint(1, 19)}"
+    unit = "".join(rng.choices(POSTCODE_UNIT_LETTERS, k=2))
+    return f"{outward} {rng.randint(0, 9)}{unit}"
+
+
+def phone(rng: random.Random) -> str:
+    """A number in Ofcom's range reserved for drama (01632 960000–960999)."""
+    return f"01632 960{rng.randint(0, 999):03d}"
+
+
+def unique_provider_names(rng: random.Random, count: int) -> list[str]:
+    """``count`` different provider names whose slugs are different too."""
+    names: list[str] = []
+    slugs: set[str] = set()
+    while len(names) < count:
+        name = f"{rng.choice(PLACES)} {rng.choice(THEMES)} {rng.choice(KINDS)}"
+        number = 2
+        base = name
+        while slugify(name) in slugs:
+            name = f"{base} {number}"
+            number += 1
+        slugs.add(slugify(name))
+        names.append(name)
+    return names
+
+
+def make_activity(
+    rng: random.Random, vocab: Vocabulary, domain: str, name: str, today: date
+) -> dict[str, Any]:
+    """One schema-valid activity in ``domain``, with realistic-length fields."""
+    others = [d for d in vocab.domains if d != domain]
+    domains = [domain, *rng.sample(others, k=rng.choice([0, 0, 1, 1, 2]))]
+    locality = "all" if rng.random() < 0.12 else rng.choice(vocab.localities)
+    days = sorted(rng.sample(vocab.days[:6], k=rng.choice([1, 1, 1, 2])), key=vocab.days.index)
+    start, end = rng.choice(SESSION_TIMES)
+    day_words = " and ".join(DAY_WORDS[d] for d in days)
+    when = f"{day_words}, {clock(start)} to {clock(end)}"
+    if rng.random() < 0.2:
+        when += ", except bank holidays"
+    cost = rng.choice(vocab.costs)
+    summary = rng.choice(SUMMARIES).format(what=name.lower(), aim=rng.choice(AIMS))
+    points = rng.sample(DETAIL_POINTS, k=rng.randint(2, 4))
+    details = (
+        f"{rng.choice(DETAIL_OPENERS)} {rng.choice(DETAIL_OPENERS)}\n\n"
+        + "".join(f"- {point}\n" for point in points)
+        + f"\n{rng.choice(DETAIL_CLOSERS)}\n"
+    )
+    activity: dict[str, Any] = {
+        "name": name,
+        "summary": summary,
+        "details": details,
+        "domains": domains,
+        "locality": locality,
+        "when": when,
+        "schedule": [{"days": days, "from": start, "to": end}],
+        "cost": cost,
+    }
+    if cost == "paid":
+        activity["price"] = f"£{rng.randint(2, 8)} a session, concessions £{rng.randint(1, 2)}"
+    elif cost == "donation":
+        activity["price"] = f"Donations welcome, about £{rng.randint(1, 3)}"
+    activity["how_to_join"] = rng.choice(vocab.joins)
+    if rng.random() < 0.9:
+        place = rng.choice(PLACES)
+        activity["venue"] = {
+            "name": f"{place} {rng.choice(VENUES)}",
+            "address": f"{rng.randint(1, 180)} {rng.choice(STREETS)}, {place}, Anytown",
+            "postcode": postcode(rng),
+        }
+        delivery = ["in-person"]
+        if rng.random() < 0.2:
+            delivery.append(rng.choice([d for d in vocab.delivery if d != "in-person"]))
+    else:
+        delivery = rng.sample([d for d in vocab.delivery if d != "in-person"], k=rng.randint(1, 2))
+    activity["delivery"] = delivery
+    if rng.random() < 0.5:
+        activity["who_for"] = "Adults living in Anytown, and the family members who support them."
+        activity["age_min"] = 18
+    languages = ["English"]
+    if rng.random() < 0.25:
+        languages += rng.sample(LANGUAGES, k=rng.randint(1, 2))
+    activity["languages"] = languages
+    activity["accessibility"] = rng.sample(vocab.accessibility, k=rng.randint(1, 6))
+    if rng.random() < 0.4:
+        activity["suitable_for"] = rng.sample(vocab.suitable_for, k=rng.randint(1, 3))
+    if rng.random() < 0.3:
+        activity["phone"] = phone(rng)
+    return activity
+
+
+def make_provider(
+    rng: random.Random, vocab: Vocabulary, name: str, slug: str, index: int, today: date
+) -> dict[str, Any]:
+    """One schema-valid provider entry with exactly two activities."""
+    domain_ids = list(vocab.domains)
+    first = domain_ids[index % len(domain_ids)]
+    second = rng.choice(domain_ids)
+    names: list[str] = []
+    for domain in (first, second):
+        pool = [n for n in ACTIVITY_NAMES.get(domain, []) + GENERIC_ACTIVITY_NAMES]
+        choice = rng.choice([n for n in pool if slugify(n) not in map(slugify, names)])
+        names.append(choice)
+    confirmed = today - timedelta(days=rng.randint(3, 150))
+    checked_on = min(today, confirmed + timedelta(days=rng.randint(0, 3)))
+    entry: dict[str, Any] = {
+        "name": name,
+        "about": (
+            f"{name} is a volunteer-led group in Anytown. We have been meeting for "
+            f"{rng.randint(2, 30)} years and welcome new faces, whatever your age or ability."
+        ),
+        "website": f"https://{slug}.example.org",
+        "email": f"hello@{slug}.example.org",
+        "phone": phone(rng),
+    }
+    if rng.random() < 0.5:
+        entry["charity_number"] = str(rng.randint(1_000_000, 1_199_999))
+    entry["last_confirmed"] = confirmed
+    entry["checked"] = {"by": rng.choice(CHECKERS), "on": checked_on}
+    entry["activities"] = [
+        make_activity(rng, vocab, domain, activity_name, today)
+        for domain, activity_name in zip((first, second), names, strict=True)
+    ]
+    return entry
+
+
+class _EntryDumper(yaml.SafeDumper):
+    """Writes multi-line text as ``|`` blocks, as volunteers do."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_EntryDumper.add_representer(str, _represent_str)
+
+
+def write_site(site: Path, providers: int, today: date) -> list[tuple[str, dict[str, Any]]]:
+    """Copy the real site's parts into ``site`` and add ``providers`` synthetic entries."""
+    shutil.copy2(ROOT / "pelicanconf.py", site / "pelicanconf.py")
+    for folder in ("theme", "plugins", "content/domains", "content/pages"):
+        shutil.copytree(
+            ROOT / folder, site / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
+    vocab = load_vocabulary(site)
+    rng = random.Random(SEED)
+    folder = site / "content" / "providers"
+    folder.mkdir(parents=True)
+    entries: list[tuple[str, dict[str, Any]]] = []
+    for index, name in enumerate(unique_provider_names(rng, providers)):
+        slug = slugify(name)
+        entry = make_provider(rng, vocab, name, slug, index, today)
+        text = yaml.dump(
+            entry, Dumper=_EntryDumper, sort_keys=False, allow_unicode=True, width=100
+        )
+        (folder / f"{slug}.yaml").write_text(text, encoding="utf-8")
+        entries.append((slug, entry))
+    return entries
+
+
+PLAIN_SETTINGS = """\
+# A plain Pelican site: default theme, no plugins, Pelican's defaults for the rest.
+SITENAME = "Plain Pelican benchmark"
+PATH = {path!r}
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en"
+"""
+
+
+def write_plain_site(
+    plain: Path, entries: list[tuple[str, dict[str, Any]]], domains: dict[str, str]
+) -> Path:
+    """Write every activity as a Markdown article and a minimal settings file; return it."""
+    content = plain / "content"
+    content.mkdir(parents=True)
+    seen: set[str] = set()
+    for slug, entry in entries:
+        for activity in entry["activities"]:
+            article_slug = f"{slug}-{slugify(activity['name'])}"
+            if article_slug in seen:
+                raise SystemExit(f"benchmark bug: two articles would be called {article_slug}")
+            seen.add(article_slug)
+            venue = activity.get("venue")
+            where = (
+                f"{venue['name']}, {venue['address']}, {venue['postcode']}"
+                if venue
+                else ", ".join(activity["delivery"])
+            )
+            cost = activity.get("price") or activity["cost"].capitalize()
+            text = (
+                f"Title: {activity['name']} ({entry['name']})\n"
+                f"Date: {entry['last_confirmed'].isoformat()}\n"
+                f"Category: {domains[activity['domains'][0]]}\n"
+                f"Tags: {', '.join(domains[d] for d in activity['domains'])}\n"
+                f"Slug: {article_slug}\n"
+                f"Summary: {activity['summary']}\n\n"
+                f"{activity['summary']}\n\n"
+                f"{activity['details']}\n"
+                f"- **When:** {activity['when']}\n"
+                f"- **Where:** {where}\n"
+                f"- **Cost:** {cost}\n"
+            )
+            (content / f"{article_slug}.md").write_text(text, encoding="utf-8")
+    settings = plain / "pelicanconf.py"
+    settings.write_text(PLAIN_SETTINGS.format(path=str(content)), encoding="utf-8")
+    return settings
+
+
+def executable(name: str) -> str:
+    """The virtualenv's ``name`` script, beside the Python running this benchmark."""
+    candidate = Path(sys.executable).parent / name
+    if candidate.is_file():
+        return str(candidate)
+    found = shutil.which(name)
+    if not found:
+        raise SystemExit(f"Cannot find the {name} command. Run this with the project's .venv.")
+    return found
+
+
+def timed_run(label: str, command: list[str], cwd: Path, output: Path) -> float:
+    """Run ``command`` into a fresh ``output`` and return its wall-clock seconds."""
+    shutil.rmtree(output, ignore_errors=True)
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        print(f"{label} failed (exit code {result.returncode}): {' '.join(command)}")
+        print(result.stdout, end="")
+        print(result.stderr, end="", file=sys.stderr)
+        raise SystemExit(1)
+    return seconds
+
+
+def count_pages(output: Path) -> tuple[int, int]:
+    """How many ``.html`` files ``output`` holds, and how many of them are ``index.html``."""
+    pages = list(output.rglob("*.html"))
+    return len(pages), sum(1 for page in pages if page.name == "index.html")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate both sites, time both builds and print the comparison."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--providers", type=int, default=1000, help="providers (default 1000)")
+    parser.add_argument("--repeat", type=int, default=1, help="timed runs of each (default 1)")
+    args = parser.parse_args(argv)
+    if args.providers < 1 or args.repeat < 1:
+        parser.error("--providers and --repeat must be at least 1")
+
+    healthdir, pelican = executable("healthdir"), executable("pelican")
+    today = date.today()
+    with tempfile.TemporaryDirectory(prefix="healthdir-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        site, plain = tmp / "site", tmp / "plain"
+        site.mkdir()
+        plain.mkdir()
+        out, plain_out = tmp / "out", tmp / "plain-out"
+
+        entries = write_site(site, args.providers, today)
+        settings = write_plain_site(plain, entries, load_vocabulary(site).domains)
+        activities = sum(len(entry["activities"]) for _, entry in entries)
+        print(f"Providers: {len(entries)}  Activities: {activities}  Repeats: {args.repeat}")
+
+        healthdir_cmd = [healthdir, "build", "--output", str(out)]
+        pelican_cmd = [pelican, str(plain / "content"), "-s", str(settings)]
+        pelican_cmd += ["-o", str(plain_out), "-q"]
+        healthdir_times: list[float] = []
+        plain_times: list[float] = []
+        for run in range(args.repeat):
+            healthdir_times.append(timed_run("healthdir build", healthdir_cmd, site, out))
+            plain_times.append(timed_run("plain pelican", pelican_cmd, plain, plain_out))
+            print(
+                f"  run {run + 1}: healthdir {healthdir_times[-1]:.2f} s, "
+                f"plain Pelican {plain_times[-1]:.2f} s"
+            )
+
+        best_healthdir, best_plain = min(healthdir_times), min(plain_times)
+        ratio = best_healthdir / best_plain
+        healthdir_pages, healthdir_index = count_pages(out)
+        plain_pages, plain_index = count_pages(plain_out)
+
+    print()
+    print(f"healthdir build:  {best_healthdir:6.2f} s (best of {args.repeat})")
+    print(f"plain Pelican:    {best_plain:6.2f} s (best of {args.repeat})")
+    print(f"ratio:            {ratio:6.2f} (healthdir / plain)")
+    print(f"pages written:    healthdir {healthdir_pages} .html ({healthdir_index} index.html)")
+    print(f"                  plain Pelican {plain_pages} .html ({plain_index} index.html)")
+    ratio_met = ratio <= RATIO_TARGET
+    print(f"target ratio <= {RATIO_TARGET}: {'met' if ratio_met else 'NOT met'}")
+    if args.providers == SECONDS_TARGET_PROVIDERS:
+        seconds_met = best_healthdir < SECONDS_TARGET
+        print(
+            f"target healthdir < {SECONDS_TARGET:.0f} s: {'met' if seconds_met else 'NOT met'}"
+        )
+    else:
+        print(
+            f"target healthdir < {SECONDS_TARGET:.0f} s applies to "
+            f"--providers {SECONDS_TARGET_PROVIDERS}: "
+            f"{'met' if best_healthdir < SECONDS_TARGET else 'NOT met'} for this run"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

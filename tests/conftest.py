@@ -1,0 +1,76 @@
+"""Shared fixtures: a throwaway copy of the site, provider files, and a real build."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from healthdir.publish import build
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 11, 22)
+
+GOOD_PROVIDER = """\
+name: Anytown Cat and Dog Shelter
+about: Volunteer-run rescue for cats and dogs.
+website: https://shelter.example.org
+email: walks@shelter.example.org
+phone: 01632 960123
+charity_number: "1234567"
+last_confirmed: 2026-10-14
+checked:
+  by: Anytown Community Health Partnership
+  on: 2026-10-14
+activities:
+  - name: Dog walking volunteers
+    summary: Walk our rescue dogs around Mill Park. No experience needed.
+    details: |
+      Wear boots. We provide leads and a short safety talk.
+    domains: [physical-activity, volunteering]
+    locality: north
+    when: Saturdays and Sundays, 10am to 12 noon
+    schedule:
+      - {days: [sat, sun], from: "10:00", to: "12:00"}
+    cost: free
+    how_to_join: drop-in
+    venue:
+      name: Anytown Cat and Dog Shelter
+      address: Mill Lane, Anytown
+      postcode: AB1 2CD
+    delivery: [in-person]
+    who_for: Adults; under-16s with a parent or carer.
+    age_min: 16
+    languages: [English]
+    accessibility: [step-free, seated-option]
+    accessibility_notes: Paths can be muddy.
+    suitable_for: [diabetes, heart-condition]
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A copy of the sample site with no providers, ready for a test to add some."""
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy(REPO / "pelicanconf.py", root)
+    for folder in ("theme", "plugins", "content/domains", "content/pages"):
+        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "content" / "providers").mkdir()
+    return root
+
+
+def write_provider(site: Path, slug: str, text: str) -> Path:
+    path = site / "content" / "providers" / f"{slug}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real sample content, built once with Pelican and our plugin."""
+    output = tmp_path_factory.mktemp("sample") / "output"
+    build(REPO, output, today=TODAY)
+    return output
