@@ -101,8 +101,9 @@ def load_directory(
     providers: list[Provider] = []
     names: dict[str, str] = {}
     slugs: dict[str, str] = {}
+    chosen = {f.resolve() for f in files}
     for other in _provider_files([providers_dir], []):
-        if other.resolve() not in {f.resolve() for f in files}:
+        if other.resolve() not in chosen:
             names.setdefault(_name_key(_quick_name(other)), display_path(other))
             slugs.setdefault(other.stem, display_path(other))
     for path in files:
