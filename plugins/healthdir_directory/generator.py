@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
+from markupsafe import Markup
 from pelican.generators import Generator
 
 from healthdir.entries import Directory, load_directory
@@ -32,6 +33,7 @@ def configure_jinja(generator: Generator) -> None:
     env.loader = ChoiceLoader([env.loader, PackageLoader("nhsuk_frontend_jinja")])
     env.undefined = ChainableUndefined  # the NHS.UK macros read optional nested params
     env.autoescape = True
+    env.auto_reload = False  # one build, fixed templates: skip a stat() per template use
     env.filters.update(jinja_filters())
 
 
@@ -47,6 +49,9 @@ class DirectoryGenerator(Generator):
             site=directory.site,
             domains=directory.domains,
             ALL_LOCALITIES=ALL_LOCALITIES,
+        )
+        self.context["footer_html"] = Markup(
+            self.get_template("partials/footer").render(self.context)
         )
 
     def _load(self) -> Directory:
