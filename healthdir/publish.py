@@ -21,6 +21,7 @@ from pelican import Pelican
 from healthdir.entries import Directory, Problem, load_directory
 from healthdir.settings import site_settings
 
+# The Pelican setting through which the build hands the checked directory to the plugin.
 PRELOADED = "HEALTHDIR_DIRECTORY"
 
 

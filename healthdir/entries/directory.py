@@ -104,7 +104,8 @@ def load_directory(
     chosen = {f.resolve() for f in files}
     for other in _provider_files([providers_dir], []):
         if other.resolve() not in chosen:
-            names.setdefault(_name_key(_quick_name(other)), display_path(other))
+            if name := _quick_name(other):
+                names.setdefault(_name_key(name), display_path(other))
             slugs.setdefault(other.stem, display_path(other))
     for path in files:
         provider, found = load_provider(path, list(domains), list(site.localities), today)
@@ -243,9 +244,12 @@ def _provider_files(paths: list[Path], problems: list[Problem]) -> list[Path]:
 
 
 def _quick_name(path: Path) -> str:
+    """The name in another provider file, to compare with; empty if it has none."""
     doc = read_yaml(path)
-    return doc.data.get("name", "") if isinstance(doc.data, dict) else ""
+    name = doc.data.get("name") if isinstance(doc.data, dict) else None
+    return name if isinstance(name, str) else ""
 
 
-def _name_key(name: Any) -> str:
-    return " ".join(str(name).casefold().split()) if name else f"<unnamed {id(name)}>"
+def _name_key(name: str) -> str:
+    """Names that differ only in case or spacing are the same name."""
+    return " ".join(name.casefold().split())

@@ -23,7 +23,7 @@ _ALLOWED_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null",
 _TIMESTAMP = _TAG + "timestamp"
 _constructor = yaml.constructor.SafeConstructor()
 
-Path_ = tuple[str | int, ...]
+FieldPath = tuple[str | int, ...]
 
 
 @dataclass
@@ -31,10 +31,10 @@ class YamlDocument:
     """The plain data of a YAML file plus the line (1-based) of every field in it."""
 
     data: Any = None
-    lines: dict[Path_, int] = field(default_factory=dict)
+    lines: dict[FieldPath, int] = field(default_factory=dict)
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, field, message)
 
-    def line_of(self, path: Path_) -> int:
+    def line_of(self, path: FieldPath) -> int:
         """The line of ``path``, or of its nearest ancestor that has one."""
         while path:
             if path in self.lines:
@@ -129,10 +129,10 @@ class _Builder:
         self.doc = doc
         self.seen: set[int] = set()
 
-    def refuse(self, node: yaml.Node, path: Path_, message: str) -> None:
+    def refuse(self, node: yaml.Node, path: FieldPath, message: str) -> None:
         self.doc.errors.append((node.start_mark.line + 1, field_path(path), message))
 
-    def build(self, node: yaml.Node, path: Path_) -> Any:
+    def build(self, node: yaml.Node, path: FieldPath) -> Any:
         if id(node) in self.seen:  # an alias: already reported by _refuse_anchors
             return None
         self.seen.add(id(node))
@@ -156,7 +156,7 @@ class _Builder:
             return node.value  # dates stay text: the schema checks they are real dates
         return _constructor.construct_object(node)
 
-    def mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
+    def mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _TAG + "merge":

@@ -14,12 +14,10 @@ from pelican.generators import Generator
 from healthdir.entries import Directory, load_directory
 from healthdir.entries.model import ALL_LOCALITIES
 from healthdir.formatting import jinja_filters
+from healthdir.publish import PRELOADED
 
 log = logging.getLogger(__name__)
 
-# healthdir build passes the directory it has already loaded and checked, so the plugin
-# does not read every file twice; plain `pelican content` loads it here instead.
-PRELOADED = "HEALTHDIR_DIRECTORY"
 ASSETS = ("css/healthdir.css", "js/nhsuk-frontend.min.js")
 
 
@@ -41,6 +39,8 @@ class DirectoryGenerator(Generator):
     """Writes home, domain, locality, provider, activity and list pages."""
 
     def generate_context(self) -> None:
+        # healthdir build passes the directory it has already loaded and checked, so the
+        # files are not read twice; plain `pelican content` loads them here instead.
         directory = self.settings.get(PRELOADED) or self._load()
         self._check_assets()
         self.directory: Directory = directory
