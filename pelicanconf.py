@@ -26,8 +26,12 @@ DIRECTORY_TEAM = {
     "phone": "01632 960000",
 }
 
-# Where the search box sends people (served by `healthdir serve`).
+# Search: where the search box sends people (served by `healthdir serve`), where
+# `healthdir build` writes the search index, and where anonymous counts of searches that
+# found nothing are kept. Both paths are relative to this folder and never published.
 SEARCH_URL = "/search"
+SEARCH_INDEX = "search-index"
+UNMET_NEED_DB = "var/unmet-need.sqlite3"
 
 TIMEZONE = "Europe/London"
 DEFAULT_LANG = "en-GB"

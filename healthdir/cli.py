@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import sys
 from datetime import date
 from pathlib import Path
 
-from healthdir.entries import load_directory
+from healthdir.entries import Site, load_directory
+from healthdir.entries.directory import load_domains
+from healthdir.formatting import long_date
 from healthdir.publish import BuildFailed, build
-from healthdir.settings import NotASite, site_settings
+from healthdir.settings import NotASite, index_path, site_settings, unmet_need_path
+from search import Filters, SearchIndex
+from search.querying import MissingIndex
+from search.unmet_need import UnmetNeed
+
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+JOIN = ["drop-in", "contact-first", "referral"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,10 +42,47 @@ def main(argv: list[str] | None = None) -> int:
     )
     build_cmd.set_defaults(run=_build)
 
+    search_cmd = commands.add_parser(
+        "search", help="search the built directory, as a link worker would"
+    )
+    search_cmd.add_argument(
+        "query", nargs="?", default="", help='words to search for, e.g. "lonely"'
+    )
+    search_cmd.add_argument("--domain", default="", help="only this domain id")
+    search_cmd.add_argument(
+        "--locality", default="", help="only this locality id (area-wide ones too)"
+    )
+    search_cmd.add_argument("--free", action="store_true", help="only free activities")
+    search_cmd.add_argument("--day", default="", choices=DAYS, help="only on this day")
+    search_cmd.add_argument("--join", default="", choices=JOIN, help="only this way of joining")
+    search_cmd.add_argument("--limit", type=int, default=10, help="how many results (default 10)")
+    search_cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
+    search_cmd.set_defaults(run=_search)
+
+    serve = commands.add_parser("serve", help="serve the built site with search at one address")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--output", type=Path, default=Path("output"), help="the built site (default output)"
+    )
+    serve.add_argument("--threads", type=int, default=8, help=argparse.SUPPRESS)
+    serve.set_defaults(run=_serve)
+
+    report = commands.add_parser("report", help="reports for the directory team and commissioners")
+    reports = report.add_subparsers(dest="report", required=True, metavar="REPORT")
+    unmet = reports.add_parser(
+        "unmet-need", help="searches that found nothing, most frequent first"
+    )
+    unmet.add_argument("--since", type=date.fromisoformat, help="only from this day (YYYY-MM-DD)")
+    unmet.add_argument("--csv", action="store_true", help="print CSV instead of text")
+    unmet.set_defaults(run=_unmet_need)
+
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except NotASite as exc:
+    except (NotASite, MissingIndex) as exc:
         print(f"healthdir: {exc}", file=sys.stderr)
         return 2
 
@@ -77,6 +124,106 @@ def _build(args: argparse.Namespace) -> int:
         f"Published {_count(listed, 'activity', 'activities')} from "
         f"{_count(len(directory.providers), 'provider')} to {args.output}."
     )
+    return 0
+
+
+def _search(args: argparse.Namespace) -> int:
+    root = Path.cwd()
+    settings = site_settings(root)
+    if args.domain or args.locality:
+        site, domains = (
+            Site.from_settings(settings),
+            load_domains(Path(settings["PATH"]) / "domains")[0],
+        )
+        for given, known, what in (
+            (args.domain, domains, "domain"),
+            (args.locality, site.localities, "locality"),
+        ):
+            if given and given not in known:
+                print(
+                    f'healthdir search: unknown {what} "{given}". Use one of: {", ".join(known)}',
+                    file=sys.stderr,
+                )
+                return 2
+    filters = Filters(
+        domain=args.domain, locality=args.locality, free=args.free, day=args.day, join=args.join
+    )
+    found = SearchIndex(index_path(root, settings)).search(
+        args.query, filters, limit=max(1, args.limit)
+    )
+    if args.json:
+        print(json.dumps(found.as_json(), indent=2, ensure_ascii=False))
+        return 0
+    print(
+        f"{_count(found.total, 'activity', 'activities')} found"
+        + (f" for “{args.query}”" if args.query else "")
+        + "."
+    )
+    if found.suggestion:
+        print(f"Did you mean: {found.suggestion}?")
+    site_url = settings.get("SITEURL") or ""
+    for number, result in enumerate(found.results, 1):
+        print(f"\n{number}. {result.name} — {result.provider_name}")
+        print(f"   When:  {result.when}")
+        print(f"   Where: {result.where}")
+        print(f"   Page:  {site_url}{result.url}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from waitress import serve
+
+    from service import create_app
+
+    app = create_app(Path.cwd(), args.output)
+    print(f"Serving the directory at http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads, ident="healthdir")
+    return 0
+
+
+def _unmet_need(args: argparse.Namespace) -> int:
+    root = Path.cwd()
+    store = UnmetNeed(unmet_need_path(root, site_settings(root)))
+    needs, told = store.needs(args.since), store.told_us(args.since)
+    if args.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(
+            ["kind", "query", "filters", "searches", "first_day", "last_day", "message"]
+        )
+        for need in needs:
+            writer.writerow(
+                [
+                    "no results",
+                    need.query,
+                    need.filters,
+                    need.searches,
+                    need.first_day,
+                    need.last_day,
+                    "",
+                ]
+            )
+        for item in told:
+            writer.writerow(
+                ["told us", item.query, item.filters, "", item.day, item.day, item.message]
+            )
+        return 0
+    since = f" since {long_date(args.since)}" if args.since else ""
+    print(f"Searches that found nothing{since}, most frequent first:")
+    for need in needs:
+        filters = f"  [{need.filters}]" if need.filters else ""
+        print(
+            f"{need.searches:6}  {need.query or '(no words)'}{filters}  ({need.first_day} to {need.last_day})"
+        )
+    if not needs:
+        print("  none")
+    print(f"\nWhat people told us they were looking for{since}:")
+    for item in told:
+        print(
+            f"  {item.day}  {item.message}"
+            + (f"  (searched for: {item.query})" if item.query else "")
+        )
+    if not told:
+        print("  none")
     return 0
 
 

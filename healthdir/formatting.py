@@ -15,6 +15,11 @@ def long_date(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
 
 
+def iso_long_date(value: str) -> str:
+    """``"2026-10-14"`` → ``14 October 2026``; for dates stored as text (search results)."""
+    return long_date(date.fromisoformat(value)) if value else ""
+
+
 def label(value: str, field: str) -> str:
     """The readable label of an enumerated value, e.g. ``("drop-in", "how_to_join")``."""
     return labels(field).get(value, value)
@@ -59,6 +64,7 @@ def jinja_filters() -> dict[str, Callable[..., Any]]:
     """Filters the theme's templates use, for any Jinja environment that renders them."""
     return {
         "long_date": long_date,
+        "iso_long_date": iso_long_date,
         "label": label,
         "labelled": labelled,
         "and_list": and_list,

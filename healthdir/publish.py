@@ -7,7 +7,6 @@ folder beside the output, and only a complete build replaces it.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import io
 import logging
 import os
@@ -18,8 +17,10 @@ from pathlib import Path
 
 from pelican import Pelican
 
+from healthdir.atomic import swap_into_place
 from healthdir.entries import Directory, Problem, load_directory
-from healthdir.settings import site_settings
+from healthdir.settings import index_path, site_settings
+from search import build_index
 
 # The Pelican setting through which the build hands the checked directory to the plugin.
 PRELOADED = "HEALTHDIR_DIRECTORY"
@@ -34,7 +35,7 @@ class BuildFailed(Exception):
 
 
 def build(root: Path, output: Path, today: date | None = None) -> Directory:
-    """Check the content in ``root``, build it and publish it to ``output``."""
+    """Check the content in ``root``, build the site and its search index, publish both."""
     today = today or date.today()
     settings = site_settings(root)
     directory, problems = load_directory(root, settings, today=today)
@@ -46,6 +47,7 @@ def build(root: Path, output: Path, today: date | None = None) -> Directory:
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     try:
         _run_pelican(root, staging, directory, today)
+        build_index(directory, index_path(root, settings), today)
         swap_into_place(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -78,36 +80,3 @@ class _ErrorCounter(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
-
-
-def swap_into_place(new: Path, target: Path) -> None:
-    """Make ``new`` the folder at ``target``; the old one is removed afterwards.
-
-    On Linux the two folders are exchanged atomically (``renameat2``), so a web server
-    never sees a half-built or missing site; elsewhere two quick renames do the job.
-    """
-    if not target.exists():
-        os.rename(new, target)
-        return
-    if _exchange(new, target):
-        shutil.rmtree(new)  # ``new`` now holds the previous site
-        return
-    old = target.with_name(f".{target.name}.previous")
-    shutil.rmtree(old, ignore_errors=True)
-    os.rename(target, old)
-    try:
-        os.rename(new, target)
-    except OSError:
-        os.rename(old, target)
-        raise
-    shutil.rmtree(old)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return result == 0

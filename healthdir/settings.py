@@ -23,3 +23,13 @@ def site_settings(root: Path, **override: Any) -> dict[str, Any]:
             f"folder (the one that holds {SETTINGS_FILE} and content/)."
         )
     return read_settings(str(path), override=override or None)
+
+
+def index_path(root: Path, settings: dict[str, Any]) -> Path:
+    """Where the search index lives: ``SEARCH_INDEX``, relative to the site's folder."""
+    return root / settings.get("SEARCH_INDEX", "search-index")
+
+
+def unmet_need_path(root: Path, settings: dict[str, Any]) -> Path:
+    """The anonymous unmet-need counts: ``UNMET_NEED_DB``, relative to the site's folder."""
+    return root / settings.get("UNMET_NEED_DB", "var/unmet-need.sqlite3")

@@ -16,6 +16,18 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ALL_LOCALITIES = "all"
 
 
+def add_months(day: date, months: int) -> date:
+    """``2026-08-31`` plus 6 months is ``2027-02-28``: the day, or the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")
+
+
 def slugify(text: str) -> str:
     """``"Knit & Natter (Tuesdays)"`` → ``knit-natter-tuesdays``; ASCII only, may be empty."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -33,6 +45,10 @@ class Site:
     team_name: str = ""
     team_email: str = ""
     team_phone: str = ""
+
+    def is_due_for_review(self, last_confirmed: date, today: date) -> bool:
+        """Whether details confirmed on ``last_confirmed`` are due a fresh check."""
+        return today >= add_months(last_confirmed, self.review_after_months)
 
     def locality_name(self, locality_id: str) -> str:
         if locality_id == ALL_LOCALITIES:

@@ -8,6 +8,8 @@ survive, and every link gets ``rel="nofollow noopener noreferrer"``.
 
 from __future__ import annotations
 
+import html
+
 import markdown
 import nh3
 
@@ -34,3 +36,8 @@ def sanitise_html(html: str) -> str:
         link_rel="nofollow noopener noreferrer",
         strip_comments=True,
     )
+
+
+def markdown_to_text(text: str) -> str:
+    """The words of a Markdown field with all markup gone, for search and snippets."""
+    return html.unescape(nh3.clean(render_markdown(text), tags=set())).strip()

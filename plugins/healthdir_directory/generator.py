@@ -7,13 +7,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 from markupsafe import Markup
 from pelican.generators import Generator
 
+from healthdir import theme
 from healthdir.entries import Directory, load_directory
 from healthdir.entries.model import ALL_LOCALITIES
-from healthdir.formatting import jinja_filters
 from healthdir.publish import PRELOADED
 
 log = logging.getLogger(__name__)
@@ -27,12 +26,8 @@ class ContentProblems(Exception):
 
 def configure_jinja(generator: Generator) -> None:
     """Let every template use the NHS.UK frontend macros, escaping all text by default."""
-    env = generator.env
-    env.loader = ChoiceLoader([env.loader, PackageLoader("nhsuk_frontend_jinja")])
-    env.undefined = ChainableUndefined  # the NHS.UK macros read optional nested params
-    env.autoescape = True
-    env.auto_reload = False  # one build, fixed templates: skip a stat() per template use
-    env.filters.update(jinja_filters())
+    theme.configure(generator.env, generator.env.loader)
+    generator.env.auto_reload = False  # one build, fixed templates: no stat() per use
 
 
 class DirectoryGenerator(Generator):

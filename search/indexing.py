@@ -1,0 +1,99 @@
+"""Writing the index: one document per listed activity, with its provider's details."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from whoosh import index
+
+from healthdir.atomic import swap_into_place
+from healthdir.entries import Activity, Directory
+from healthdir.entries.safe_markdown import markdown_to_text
+from healthdir.formatting import and_list, labelled
+from search.fields import schema
+
+DUE_FOR_REVIEW_BOOST = 0.8  # ranks below an equally relevant, freshly confirmed activity
+
+
+def build_index(directory: Directory, path: Path, today: date) -> int:
+    """Index every listed activity into ``path``, replacing any index there in one step.
+
+    Returns the number of activities indexed.
+    """
+    path = path.resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.building-", dir=path.parent))
+    try:
+        ix = index.create_in(str(staging), schema())
+        writer = ix.writer(limitmb=128)
+        activities = directory.listed_activities()
+        for activity in activities:
+            writer.add_document(**_document(directory, activity, today))
+        writer.commit(optimize=True)
+        staging.chmod(0o755)
+        swap_into_place(staging, path)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return len(activities)
+
+
+def _document(directory: Directory, activity: Activity, today: date) -> dict[str, object]:
+    provider, site = activity.provider, directory.site
+    details = markdown_to_text(activity.details)
+    domain_titles = [directory.domains[d].title for d in activity.domains]
+    venue = activity.venue
+    place = [site.locality_name(activity.locality)]
+    if venue:
+        place += [venue.name, venue.address, venue.postcode, venue.postcode.split(" ")[0]]
+    tags = [
+        *domain_titles,
+        activity.when,
+        activity.who_for,
+        *labelled([activity.cost], "cost"),
+        *labelled([activity.how_to_join], "how_to_join"),
+        *labelled(activity.delivery, "delivery"),
+        *labelled(activity.accessibility, "accessibility"),
+        *labelled(activity.suitable_for, "suitable_for"),
+        *activity.languages,
+    ]
+    due = site.is_due_for_review(provider.last_confirmed, today)
+    return {
+        "key": f"{provider.slug}/{activity.slug}",
+        "provider": provider.slug,
+        "activity": activity.slug,
+        "name": activity.name,
+        "sort_name": activity.name.casefold(),
+        "summary": activity.summary,
+        "details": details,
+        "provider_name": provider.name,
+        "about": provider.about,
+        "place": " ".join(place),
+        "tags": " ".join(tags),
+        "spelling": " ".join(
+            [activity.name, activity.summary, details, provider.name, *place, *domain_titles]
+        ),
+        "domains": ",".join(activity.domains),
+        "locality": activity.locality,
+        "cost": activity.cost,
+        "join": activity.how_to_join,
+        "days": ",".join(activity.days),
+        "delivery": ",".join(activity.delivery),
+        "accessibility": ",".join(activity.accessibility),
+        "languages": ",".join(activity.languages),
+        "when": activity.when,
+        "where": _where(activity, site.locality_name(activity.locality)),
+        "last_confirmed": provider.last_confirmed.isoformat(),
+        "due_for_review": due,
+        "_boost": DUE_FOR_REVIEW_BOOST if due else 1.0,
+    }
+
+
+def _where(activity: Activity, locality_name: str) -> str:
+    """Where to go, in a few words: the venue and postcode, or how it is delivered."""
+    if activity.venue:
+        return ", ".join(p for p in (activity.venue.name, activity.venue.postcode) if p)
+    return and_list(labelled(activity.delivery, "delivery")) or locality_name

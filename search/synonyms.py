@@ -1,0 +1,56 @@
+"""Query-time synonyms from ``synonyms.yaml``: everyday words to what groups write."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+SYNONYMS_FILE = Path(__file__).with_name("synonyms.yaml")
+
+
+@dataclass(frozen=True)
+class Expansion:
+    also: tuple[str, ...]
+    domains: tuple[str, ...]
+
+
+@cache
+def synonyms(path: Path = SYNONYMS_FILE) -> dict[str, Expansion]:
+    """Trigger word or phrase -> what else to look for. Later groups add to earlier ones."""
+    table: dict[str, Expansion] = {}
+    for group in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        also = tuple(str(word).lower() for word in group.get("also", []))
+        domains = tuple(group.get("domains", []))
+        for trigger in group["words"]:
+            key = normalise(str(trigger))
+            old = table.get(key, Expansion((), ()))
+            table[key] = Expansion(old.also + also, old.domains + domains)
+    return table
+
+
+def normalise(text: str) -> str:
+    """Lower case, apostrophes kept, everything else that isn't a letter or digit a space."""
+    return " ".join(re.sub(r"[^\w']+", " ", text.casefold()).split())
+
+
+def split_phrases(text: str) -> list[str]:
+    """Split a query into trigger phrases (longest first) and single words, in order."""
+    words = normalise(text).split()
+    table = synonyms()
+    longest = max((len(key.split()) for key in table), default=1)
+    parts, i = [], 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 1, -1):
+            phrase = " ".join(words[i : i + size])
+            if phrase in table:
+                parts.append(phrase)
+                i += size
+                break
+        else:
+            parts.append(words[i])
+            i += 1
+    return parts

@@ -1,0 +1,138 @@
+"""``/search`` (server-rendered, works without JavaScript), ``/api/search`` (JSON) and
+the "Tell us what you were looking for" form."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request
+
+from healthdir.formatting import label
+from search import Filters, SearchResults
+from search.querying import MAX_QUERY_CHARS, MissingIndex
+from search.unmet_need import MAX_MESSAGE_CHARS
+from service.app import services
+
+blueprint = Blueprint("search_pages", __name__)
+PAGE_SIZE = 20
+MAX_PAGES = 25
+API_MAX_LIMIT = 100
+
+
+@blueprint.get("/search")
+def search_page() -> Any:
+    text = request.args.get("q", "")[:MAX_QUERY_CHARS]
+    filters = Filters.from_args(request.args)
+    page = _whole_number(request.args.get("page"), 1, MAX_PAGES)
+    try:
+        return _render_search(text, filters, page)
+    except MissingIndex:
+        return render_template("search_fallback.html"), 503
+
+
+@blueprint.get("/api/search")
+def api_search() -> Any:
+    text = request.args.get("q", "")[:MAX_QUERY_CHARS]
+    limit = _whole_number(request.args.get("limit"), 20, API_MAX_LIMIT)
+    try:
+        found = services()["search"].search(text, Filters.from_args(request.args), limit=limit)
+    except MissingIndex:
+        response = jsonify(error="Search is not available right now.")
+        response.status_code = 503
+        return response
+    response = jsonify(found.as_json())
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@blueprint.post("/search/tell-us")
+def tell_us() -> Any:
+    text = request.form.get("q", "")[:MAX_QUERY_CHARS]
+    filters = Filters.from_args(request.form)
+    message = " ".join(request.form.get("message", "").split())
+    if not message or len(message) > MAX_MESSAGE_CHARS:
+        error = (
+            "Tell us what you were looking for"
+            if not message
+            else f"Keep it to {MAX_MESSAGE_CHARS} characters or fewer"
+        )
+        return _render_search(text, filters, 1, tell_us_error=error, message=message), 400
+    services()["unmet_need"].record_told_us(text, filters.active(), message, date.today())
+    return redirect(_search_url(text, filters, told="1"), code=303)
+
+
+def _render_search(text: str, filters: Filters, page: int, **extra: Any) -> str:
+    found: SearchResults | None = None
+    if text.strip() or filters:
+        found = services()["search"].search(text, filters, limit=PAGE_SIZE * page)
+        if found.total == 0 and "tell_us_error" not in extra:
+            services()["unmet_need"].record_zero_results(text, filters.active(), date.today())
+    shown = found.results[PAGE_SIZE * (page - 1) :] if found else []
+    return render_template(
+        "search.html",
+        q=text,
+        filters=filters,
+        found=found,
+        shown=shown,
+        page=page,
+        pages=-(-found.total // PAGE_SIZE) if found else 0,
+        options=_filter_options(found, filters),
+        told=request.args.get("told") == "1",
+        search_url=_search_url,
+        **extra,
+    )
+
+
+def _filter_options(
+    found: SearchResults | None, filters: Filters
+) -> dict[str, list[dict[str, Any]]]:
+    """Each filter's choices with how many results each would leave (when not chosen)."""
+    env = current_app.jinja_env.globals
+    site, domains = env["site"], env["domains"]
+    facets = found.facets if found else {}
+    languages = found.labels.get("language", {}) if found else {}
+    known: dict[str, dict[str, str]] = {
+        "domain": {key: d.title for key, d in domains.items()},
+        "locality": {key: site.locality_name(key) for key in site.localities},
+        "day": {
+            key: label(key, "day") for key in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+        },
+        "join": {
+            key: label(key, "how_to_join") for key in ("drop-in", "contact-first", "referral")
+        },
+        "delivery": {
+            key: label(key, "delivery")
+            for key in ("in-person", "online", "telephone", "home-visit")
+        },
+        "accessibility": {
+            key: label(key, "accessibility") for key in facets.get("accessibility", {})
+        },
+        "language": {key: languages.get(key, key) for key in facets.get("language", {})},
+    }
+    options: dict[str, list[dict[str, Any]]] = {}
+    for facet, choices in known.items():
+        chosen = getattr(filters, facet)
+        if chosen and chosen not in choices:
+            choices = {**choices, chosen: chosen}
+        counts = facets.get(facet, {}) if found and not chosen else {}
+        options[facet] = [
+            {
+                "value": value,
+                "text": f"{text} ({counts.get(value, 0)})" if counts else text,
+                "selected": value == chosen,
+            }
+            for value, text in choices.items()
+        ]
+    return options
+
+
+def _search_url(text: str, filters: Filters, **more: str) -> str:
+    """A /search address for ``text`` and ``filters``, plus any ``more`` parameters."""
+    params = {"q": text, **filters.active(), **more}
+    return "/search?" + urlencode({k: v for k, v in params.items() if v})
+
+
+def _whole_number(raw: str | None, default: int, most: int) -> int:
+    return min(int(raw), most) if raw and raw.isdigit() and int(raw) > 0 else default
