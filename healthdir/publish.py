@@ -34,8 +34,13 @@ class BuildFailed(Exception):
         self.problems = problems or []
 
 
-def build(root: Path, output: Path, today: date | None = None) -> Directory:
-    """Check the content in ``root``, build the site and its search index, publish both."""
+def build(
+    root: Path, output: Path, today: date | None = None, index: Path | None = None
+) -> Directory:
+    """Check the content in ``root``, build the site and its search index, publish both.
+
+    The index goes to the site's ``SEARCH_INDEX`` folder unless ``index`` says otherwise.
+    """
     today = today or date.today()
     settings = site_settings(root)
     directory, problems = load_directory(root, settings, today=today)
@@ -47,7 +52,7 @@ def build(root: Path, output: Path, today: date | None = None) -> Directory:
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     try:
         _run_pelican(root, staging, directory, today)
-        build_index(directory, index_path(root, settings), today)
+        build_index(directory, index or index_path(root, settings), today)
         swap_into_place(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -11,7 +11,7 @@ from healthdir.entries.directory import SETTINGS_FILE
 
 
 class NotASite(Exception):
-    """The current folder holds no ``pelicanconf.py``."""
+    """The current folder holds no usable ``pelicanconf.py``."""
 
 
 def site_settings(root: Path, **override: Any) -> dict[str, Any]:
@@ -22,7 +22,10 @@ def site_settings(root: Path, **override: Any) -> dict[str, Any]:
             f"There is no {SETTINGS_FILE} in {root}. Run healthdir in the directory's "
             f"folder (the one that holds {SETTINGS_FILE} and content/)."
         )
-    return read_settings(str(path), override=override or None)
+    try:
+        return read_settings(str(path), override=override or None)
+    except Exception as exc:  # a settings file is Python: report any mistake in it plainly
+        raise NotASite(f"{path} could not be read: {exc}") from exc
 
 
 def index_path(root: Path, settings: dict[str, Any]) -> Path:

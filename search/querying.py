@@ -12,17 +12,17 @@ from typing import Any
 from whoosh import highlight, index, query
 from whoosh.searching import Searcher
 
-from search.fields import STEMMED, TEXT_WEIGHTS, WORDS
+from search.fields import STEMMED, TEXT_WEIGHTS
 from search.filters import FACETS, Filters
-from search.synonyms import split_phrases, synonyms
+from search.synonyms import normalise, split_phrases, synonyms
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_PARTS = 12
-MAX_FUZZY_CHARS = 20  # longer "words" are not misspellings of anything
+MIN_TYPO_CHARS = 5  # shorter words have too many near neighbours to guess from
+MAX_TYPO_CHARS = 20  # longer "words" are not misspellings of anything
+CORRECTION_WEIGHT = 0.5  # a guessed spelling counts for less than a word typed correctly
 SYNONYM_WEIGHT = 0.35  # a word found only through synonyms.yaml counts for about a third
 DOMAIN_WEIGHT = 1.5
-FUZZY_WEIGHT = 0.3  # a near-miss spelling counts for less than the word itself
-FUZZY_FIELDS = ("name", "summary", "provider_name", "tags", "place", "details")
 SNIPPET_FIELDS = ("summary", "details")
 
 
@@ -100,22 +100,22 @@ class SearchIndex:
         text = " ".join(str(text).split())[:MAX_QUERY_CHARS]
         with self._lock:
             searcher = self._current()
-            wanted, words = self._query(searcher, text)
+            wanted, looser, corrections = self._query(searcher, text)
             narrow = _filter_query(filters)
             any_word = False
             if wanted is None:
                 hits = None
             elif text:
                 hits = searcher.search(wanted, filter=narrow, limit=limit, optimize=False)
-                if hits.is_empty() and isinstance(wanted, query.And):
+                if hits.is_empty() and looser is not None:
                     any_word = True
-                    wanted = query.Or(wanted.subqueries)
-                    hits = searcher.search(wanted, filter=narrow, limit=limit, optimize=False)
+                    hits = searcher.search(looser, filter=narrow, limit=limit, optimize=False)
             else:
                 hits = searcher.search(
                     wanted, filter=narrow, limit=limit, sortedby="sort_name", optimize=False
                 )
-            return self._results(searcher, hits, text, filters, words, any_word)
+            suggestion = _corrected(text, corrections)
+            return self._results(hits, text, filters, suggestion, any_word)
 
     def _current(self) -> Searcher:
         try:
@@ -149,48 +149,42 @@ class SearchIndex:
                 values[facet] = items
             self._facets[docnum] = values
 
-    def _query(self, searcher: Searcher, text: str) -> tuple[query.Query | None, list[str]]:
-        """The Whoosh query for ``text``: every word (or phrase) must match, each in any of
-        its forms (itself, a near spelling, or its synonyms). ``None`` means nothing to find.
+    def _query(
+        self, searcher: Searcher, text: str
+    ) -> tuple[query.Query | None, query.Query | None, list[tuple[str, str]]]:
+        """How to find ``text``: the strict query, a looser one, and any typo corrections.
+
+        In the strict query every word (or everyday phrase from synonyms.yaml) must match,
+        in any of its forms: itself (stemmed, in any text field), its synonyms, or, for a
+        word no activity uses, the nearest real word in the index and that word's
+        synonyms. The looser query, for when nothing has every word, accepts any of the
+        words as typed, but not guessed spellings, which on their own mislead.
         """
         if not text:
-            return query.Every(), []
+            return query.Every(), None, []
         reader = searcher.reader()
-        table = synonyms()
-        groups: list[query.Query] = []
-        words: list[str] = []
+        strict: list[query.Query] = []
+        loose: list[query.Query] = []
+        corrections: list[tuple[str, str]] = []
         for part in split_phrases(text)[:MAX_QUERY_PARTS]:
-            stems = [token.text for token in STEMMED(part)]
-            words += [token.text for token in WORDS(part)]
-            options: list[query.Query] = []
-            if stems:
-                own = [_word_query(reader, stem) for stem in stems]
-                options.append(own[0] if len(own) == 1 else query.And(own))
-            expansion = table.get(part)
-            if expansion:
-                for extra in expansion.also:
-                    for token in STEMMED(extra):
-                        options += [
-                            query.Term(f, token.text, boost=w * SYNONYM_WEIGHT)
-                            for f, w in TEXT_WEIGHTS.items()
-                        ]
-                options += [
-                    query.Term("domains", d, boost=DOMAIN_WEIGHT) for d in expansion.domains
-                ]
+            options = _options(part, 1.0)
             if options:
-                groups.append(query.Or(options))
-        if not groups:
-            return None, words
-        return (groups[0] if len(groups) == 1 else query.And(groups)), words
+                loose.append(query.Or(options))
+            if _is_unknown(reader, part):
+                correction = _correction(searcher, part)
+                if correction:
+                    corrections.append((part, correction))
+                    options = options + _options(correction, CORRECTION_WEIGHT)
+            if options:
+                strict.append(query.Or(options))
+        if not strict:
+            return None, None, corrections
+        if len(strict) == 1:
+            return strict[0], None, corrections
+        return query.And(strict), (query.Or(loose) if loose else None), corrections
 
     def _results(
-        self,
-        searcher: Searcher,
-        hits: Any,
-        text: str,
-        filters: Filters,
-        words: list[str],
-        any_word: bool,
+        self, hits: Any, text: str, filters: Filters, suggestion: str | None, any_word: bool
     ) -> SearchResults:
         results: list[Result] = []
         counts: dict[str, Counter[str]] = {facet: Counter() for facet in FACETS}
@@ -213,47 +207,62 @@ class SearchIndex:
             results=results,
             total=total,
             facets=facets,
-            suggestion=self._suggest(searcher, words, text) if text else None,
+            suggestion=suggestion,
             any_word=any_word,
             labels={"language": dict(self._language_names)},
         )
 
-    def _suggest(self, searcher: Searcher, words: list[str], text: str) -> str | None:
-        """ "Did you mean": each word the index has never seen, replaced by its nearest
-        real (unstemmed) word from the activities, if there is one."""
-        reader = searcher.reader()
-        table = synonyms()
-        corrected = text.casefold()
-        changed = False
-        for word in words:
-            if (
-                word in table
-                or ("spelling", word) in reader
-                or not word.isalpha()
-                or len(word) > MAX_FUZZY_CHARS
-            ):
-                continue
-            close = searcher.suggest("spelling", word, limit=1, maxdist=2, prefix=1)
-            if close and close[0] != word:
-                corrected = corrected.replace(word, close[0])
-                changed = True
-        return corrected if changed else None
+
+def _corrected(text: str, corrections: list[tuple[str, str]]) -> str | None:
+    """"Did you mean": the query with each unknown word replaced by its correction."""
+    if not corrections:
+        return None
+    words = text.casefold().split()
+    fixes = dict(corrections)
+    return " ".join(fixes.get(normalise(word), word) for word in words)
 
 
-def _word_query(reader: Any, stem: str) -> query.Query:
-    """A word in any text field, or, if no activity uses it, a word spelt nearly like it."""
-    exact = [query.Term(f, stem, boost=w) for f, w in TEXT_WEIGHTS.items()]
-    known = any((f, stem) in reader for f in TEXT_WEIGHTS)
-    if known or not 4 <= len(stem) <= MAX_FUZZY_CHARS:
-        return query.Or(exact)
-    distance = 1 if len(stem) < 6 else 2
-    fuzzy = [
-        query.FuzzyTerm(
-            f, stem, boost=TEXT_WEIGHTS[f] * FUZZY_WEIGHT, maxdist=distance, prefixlength=1
-        )
-        for f in FUZZY_FIELDS
-    ]
-    return query.Or(exact + fuzzy)
+def _options(part: str, weight: float) -> list[query.Query]:
+    """Ways ``part`` (a word or known phrase) can match: itself and its synonyms."""
+    options: list[query.Query] = []
+    stems = [token.text for token in STEMMED(part)]
+    if stems:
+        own = [
+            query.Or([query.Term(f, stem, boost=w * weight) for f, w in TEXT_WEIGHTS.items()])
+            for stem in stems
+        ]
+        options.append(own[0] if len(own) == 1 else query.And(own))
+    expansion = synonyms().get(part)
+    if expansion:
+        for extra in expansion.also:
+            options += [
+                query.Term(f, token.text, boost=w * SYNONYM_WEIGHT * weight)
+                for token in STEMMED(extra)
+                for f, w in TEXT_WEIGHTS.items()
+            ]
+        options += [
+            query.Term("domains", d, boost=DOMAIN_WEIGHT * weight) for d in expansion.domains
+        ]
+    return options
+
+
+def _is_unknown(reader: Any, part: str) -> bool:
+    """A single word that no activity uses and that synonyms.yaml doesn't know either."""
+    if " " in part or part in synonyms() or not part.isalpha():
+        return False
+    stems = [token.text for token in STEMMED(part)]
+    return bool(stems) and not any((f, stems[0]) in reader for f in TEXT_WEIGHTS)
+
+
+def _correction(searcher: Searcher, word: str) -> str | None:
+    """The nearest real word the activities use (as written, not stemmed), if close enough."""
+    if not MIN_TYPO_CHARS <= len(word) <= MAX_TYPO_CHARS:
+        return None
+    distance = 1 if len(word) < 8 else 2
+    close = searcher.suggest("spelling", word, limit=1, maxdist=distance, prefix=1)
+    if not close and len(word) >= 6:  # two letters swapped or doubled, as in "lonley"
+        close = searcher.suggest("spelling", word, limit=1, maxdist=2, prefix=2)
+    return close[0] if close and close[0] != word else None
 
 
 def _filter_query(filters: Filters) -> query.Query | None:

@@ -69,8 +69,18 @@ def write_provider(site: Path, slug: str, text: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real sample content, built once with Pelican and our plugin."""
-    output = tmp_path_factory.mktemp("sample") / "output"
-    build(REPO, output, today=TODAY)
-    return output
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The real sample content, built once with Pelican, our plugin and the search index."""
+    folder = tmp_path_factory.mktemp("sample")
+    build(REPO, folder / "output", today=TODAY, index=folder / "search-index")
+    return folder / "output", folder / "search-index"
+
+
+@pytest.fixture(scope="session")
+def sample_output(sample_build: tuple[Path, Path]) -> Path:
+    return sample_build[0]
+
+
+@pytest.fixture(scope="session")
+def sample_index(sample_build: tuple[Path, Path]) -> Path:
+    return sample_build[1]

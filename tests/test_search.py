@@ -1,0 +1,230 @@
+"""Search quality and robustness over the sample content, with judged queries."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, TODAY
+
+from healthdir.entries import load_directory
+from healthdir.settings import site_settings
+from search import Filters, SearchIndex
+
+DIRECTORY, _ = load_directory(REPO, site_settings(REPO), today=TODAY)
+ACTIVITIES = {f"{a.provider.slug}/{a.slug}": a for a in DIRECTORY.listed_activities()}
+
+
+@pytest.fixture(scope="module")
+def index(sample_index: Path) -> SearchIndex:
+    return SearchIndex(sample_index)
+
+
+def top(index: SearchIndex, text: str, filters: Filters | None = None, n: int = 5) -> list[str]:
+    return [r.activity for r in index.search(text, filters, limit=n).results]
+
+
+# (query, activities that must all be in the top five) — judged by reading the sample.
+JUDGED = [
+    # typos
+    ("excercise", ["parkinson-s-exercise-class", "chair-exercise-and-chat-in-urdu"]),
+    ("befrending", ["home-visit-befriending", "telephone-befriending-line"]),
+    ("dimentia", ["memory-cafe-with-singing"]),
+    ("lonley", ["home-visit-befriending", "telephone-befriending-line"]),
+    ("alotment", ["shared-allotment-plot"]),
+    ("swiming", ["over-50s-swim"]),
+    # everyday words
+    ("lonely", ["home-visit-befriending", "telephone-befriending-line"]),
+    ("isolated", ["home-visit-befriending"]),
+    ("someone to talk to", ["telephone-befriending-line"]),
+    ("money advice", ["debt-advice-service", "advice-drop-in", "benefits-advice-at-home"]),
+    ("money worries", ["debt-advice-service"]),
+    ("debt", ["debt-advice-service"]),
+    ("PIP forms", ["benefits-advice-at-home", "form-filling-help-in-somali"]),
+    ("benefits", ["benefits-advice-at-home", "advice-drop-in"]),
+    ("memory", ["memory-cafe-with-singing"]),
+    ("alzheimers", ["memory-cafe-with-singing"]),
+    ("knitting", ["knit-and-natter"]),
+    ("keep fit", ["millbrook-health-walk"]),
+    ("exercise", ["parkinson-s-exercise-class", "chair-exercise-and-chat-in-urdu"]),
+    ("exercise after stroke", ["stroke-club"]),
+    ("helping out", ["volunteer-at-the-hub", "volunteering-drop-in"]),
+    ("cooking", ["men-s-cookery-for-diabetes", "cooking-on-a-budget-for-one"]),
+    ("cooking diabetes", ["men-s-cookery-for-diabetes"]),
+    ("singing", ["breathe-easy-singing-group", "memory-cafe-with-singing", "community-choir"]),
+    ("breathing", ["breathe-easy-singing-group"]),
+    ("blind", ["talking-book-club"]),
+    ("dance", ["beginners-salsa-class"]),
+    ("carers", ["southmoor-carers-group", "carers-evening-chat-online"]),
+    ("gardening", ["community-garden-sessions", "shared-allotment-plot"]),
+    ("dog walking", ["dog-walking-volunteers"]),
+    ("fishing", ["men-s-fishing-mornings"]),
+    ("salsa", ["beginners-salsa-class"]),
+    ("yoga", ["chair-yoga", "chair-yoga-online"]),
+    ("repair", ["repair-cafe-volunteers"]),
+    ("foodbank", ["cook-and-save-course"]),
+    ("men", ["men-s-shed", "men-s-fishing-mornings"]),
+    ("walking", ["millbrook-health-walk", "nordic-walking-in-polish"]),
+    # place names and languages
+    ("Millbrook", ["millbrook-health-walk", "knit-and-natter"]),
+    ("Brigg Road", ["volunteer-at-the-hub", "community-pantry"]),
+    ("Southmoor", ["southmoor-crafters"]),
+    ("knitting Millbrook", ["knit-and-natter"]),
+    ("Urdu", ["chair-exercise-and-chat-in-urdu"]),
+    ("Polish", ["nordic-walking-in-polish", "polish-seniors-coffee-afternoon"]),
+    ("Somali", ["somali-women-s-wellbeing-circle", "form-filling-help-in-somali"]),
+    ("Bengali", ["men-s-cookery-for-diabetes", "women-s-walking-group"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), JUDGED, ids=[q for q, _ in JUDGED])
+def test_judged_queries_find_the_right_activities(index: SearchIndex, text: str, expected: list[str]) -> None:
+    found = top(index, text)
+    missing = [name for name in expected if name not in found]
+    assert not missing, f"{text!r}: {missing} not in top five {found}"
+
+
+def test_exact_matches_rank_above_synonym_matches(index: SearchIndex) -> None:
+    # "walking" is also a synonym of "exercise", but an activity about exercise comes first.
+    assert top(index, "exercise", n=1) != ["millbrook-health-walk"]
+    # An activity that says "lonely" outranks ones only found through "befriending".
+    results = index.search("lonely", limit=10).results
+    assert "lonely" in results[1].summary.casefold() or "lonely" in results[0].summary.casefold()
+
+
+def test_typos_get_a_did_you_mean_from_real_words(index: SearchIndex) -> None:
+    assert index.search("excercise").suggestion == "exercise"
+    assert index.search("befrending").suggestion == "befriending"
+    assert index.search("dimentia").suggestion == "dementia"
+    assert index.search("walking").suggestion is None
+    assert index.search("lonely").suggestion is None  # a synonym, not a typo
+
+
+@pytest.mark.parametrize(
+    ("text", "filters", "check"),
+    [
+        ("walking", {"locality": "north"}, lambda a: a.locality in ("north", "all")),
+        ("", {"domain": "befriending", "day": "mon"}, lambda a: "befriending" in a.domains and "mon" in a.days),
+        ("lonely", {"free": "1"}, lambda a: a.cost == "free"),
+        ("", {"join": "referral"}, lambda a: a.how_to_join == "referral"),
+        ("", {"delivery": "online"}, lambda a: "online" in a.delivery),
+        ("", {"language": "Polish"}, lambda a: "Polish" in a.languages),
+        ("", {"accessibility": "hearing-loop"}, lambda a: "hearing-loop" in a.accessibility),
+        ("exercise", {"locality": "south", "free": "1", "day": "sat"}, lambda a: a.locality in ("south", "all") and a.cost == "free" and "sat" in a.days),
+    ],
+)
+def test_filters_combine_and_every_result_satisfies_them(index: SearchIndex, text: str, filters: dict[str, str], check) -> None:
+    found = index.search(text, Filters.from_args(filters), limit=100)
+    expected = {key for key, a in ACTIVITIES.items() if check(a)}
+    got = {f"{r.provider}/{r.activity}" for r in found.results}
+    assert got, "the filter should leave something"
+    assert got <= expected
+    if not text:  # with no words, the filters alone decide: nothing is missed
+        assert got == expected
+    assert found.total == len(got)
+
+
+def test_referral_filter_finds_exactly_the_referral_activities(index: SearchIndex) -> None:
+    found = top(index, "", Filters(join="referral"), n=50)
+    assert sorted(found) == sorted(a.slug for a in ACTIVITIES.values() if a.how_to_join == "referral")
+
+
+def test_facet_counts_match_the_results(index: SearchIndex) -> None:
+    found = index.search("", Filters(domain="befriending"), limit=200)
+    assert found.facets["domain"]["befriending"] == found.total
+    for facet in ("locality", "day", "join", "delivery", "language"):
+        assert set(found.facets[facet]) >= set(), facet
+    localities = {a.locality for a in ACTIVITIES.values() if "befriending" in a.domains}
+    assert set(found.facets["locality"]) == localities
+    free = sum(1 for a in ACTIVITIES.values() if "befriending" in a.domains and a.cost == "free")
+    assert found.facets["free"] == {"free": free}
+
+
+@pytest.mark.parametrize("text", ["zzzzqqq", "scuba diving", "quantum physics"])
+def test_zero_result_searches(index: SearchIndex, text: str) -> None:
+    found = index.search(text)
+    assert found.total == 0 and found.results == []
+
+
+def test_matching_some_words_when_none_match_all(index: SearchIndex) -> None:
+    found = index.search("walking scuba")
+    assert found.any_word and found.total > 0
+    assert "millbrook-health-walk" in [r.activity for r in found.results[:5]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", '"', "*", "(", ")", "AND", "OR NOT", "~", "walk~2", "name:walk", '"unclosed', "a" * 5000,
+     "লোনলি", "孤独", "وحدة", "😀🐕", "<script>alert(1)</script>", "%00\x00", "../../etc/passwd", "the of and"],
+)
+def test_hostile_queries_never_error(index: SearchIndex, text: str) -> None:
+    found = index.search(text, limit=5)
+    assert found.total >= 0
+    assert len(found.query) <= 200
+
+
+def test_snippets_are_escaped_with_marks(index: SearchIndex) -> None:
+    found = index.search("<script>walking</script>")
+    for result in found.results:
+        assert "<script" not in result.snippet
+        assert set(result.snippet.replace("<mark>", "").replace("</mark>", "")) .isdisjoint("<>")
+
+
+def test_due_for_review_ranks_below_equally_relevant_fresh(tmp_path: Path) -> None:
+    from datetime import date
+
+    from conftest import GOOD_PROVIDER
+
+    from healthdir.entries.directory import load_directory as load
+    from search import build_index
+
+    site = tmp_path / "site"
+    (site / "content/providers").mkdir(parents=True)
+    import shutil
+
+    shutil.copytree(REPO / "content/domains", site / "content/domains")
+    shutil.copy(REPO / "pelicanconf.py", site)
+    fresh = GOOD_PROVIDER.replace("Anytown Cat and Dog Shelter", "Fresh Shelter")
+    stale = GOOD_PROVIDER.replace("Anytown Cat and Dog Shelter", "Stale Shelter").replace(
+        "last_confirmed: 2026-10-14", "last_confirmed: 2026-01-10"
+    )
+    (site / "content/providers/stale-shelter.yaml").write_text(stale)
+    (site / "content/providers/fresh-shelter.yaml").write_text(fresh)
+    directory, problems = load(site, site_settings(site), today=TODAY)
+    assert problems == []
+    build_index(directory, tmp_path / "index", date(2026, 11, 22))
+    results = SearchIndex(tmp_path / "index").search("dog walking").results
+    assert [r.provider for r in results] == ["fresh-shelter", "stale-shelter"]
+    assert [r.due_for_review for r in results] == [False, True]
+
+
+def test_cli_search_text_and_json(sample_build: tuple[Path, Path], tmp_path: Path) -> None:
+    output, index_dir = sample_build
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "pelicanconf.py").write_text(
+        (REPO / "pelicanconf.py").read_text() + f"\nSEARCH_INDEX = {str(index_dir)!r}\nPATH = {str(REPO / 'content')!r}\nTHEME = {str(REPO / 'theme')!r}\n"
+    )
+    healthdir = Path(sys.executable).with_name("healthdir")
+    text = subprocess.run([healthdir, "search", "excercise", "--limit", "3"], cwd=site, capture_output=True, text=True)
+    assert text.returncode == 0, text.stderr
+    assert "Did you mean: exercise?" in text.stdout
+    assert "Page:  /activities/" in text.stdout and "When:" in text.stdout and "Where:" in text.stdout
+    result = subprocess.run(
+        [healthdir, "search", "lonely", "--locality", "north", "--free", "--json"], cwd=site, capture_output=True, text=True
+    )
+    data = json.loads(result.stdout)
+    assert set(data) >= {"results", "total", "facets", "suggestion"}
+    first = data["results"][0]
+    assert set(first) >= {"provider", "activity", "url", "name", "score"}
+    assert first["url"] == f"/activities/{first['provider']}/{first['activity']}/"
+    assert all(ACTIVITIES[f"{r['provider']}/{r['activity']}"].cost == "free" for r in data["results"])
+    bad = subprocess.run([healthdir, "search", "x", "--domain", "nope"], cwd=site, capture_output=True, text=True)
+    assert bad.returncode == 2 and "unknown domain" in bad.stderr and "Traceback" not in bad.stderr
+    missing = subprocess.run(
+        [healthdir, "search", "x"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
