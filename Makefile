@@ -1,5 +1,5 @@
 # Two commands for everything (see README.md):
-#   make run   - set up, build the sample directory and serve it at http://127.0.0.1:8000
+#   make run   - set up, build the sample directory and serve it (with search) at http://127.0.0.1:8000
 #   make test  - set up (including headless Chromium for browser tests) and run every check
 
 PYTHON ?= python3
@@ -29,8 +29,7 @@ build: setup
 	$(BIN)/healthdir build
 
 run: build
-	@echo "Serving the directory at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(BIN)/python -m http.server $(PORT) --bind $(HOST) --directory output
+	$(BIN)/healthdir serve --host $(HOST) --port $(PORT)
 
 # Browser tests use Debian's Chromium; install it when it is missing.
 browser:
@@ -48,4 +47,4 @@ test: setup browser lint
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) node_modules output theme/static/css/healthdir.css theme/static/js/nhsuk-frontend.min.js
+	rm -rf $(VENV) node_modules output search-index theme/static/css/healthdir.css theme/static/js/nhsuk-frontend.min.js

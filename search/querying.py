@@ -214,7 +214,7 @@ class SearchIndex:
 
 
 def _corrected(text: str, corrections: list[tuple[str, str]]) -> str | None:
-    """"Did you mean": the query with each unknown word replaced by its correction."""
+    """ "Did you mean": the query with each unknown word replaced by its correction."""
     if not corrections:
         return None
     words = text.casefold().split()

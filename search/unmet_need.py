@@ -63,6 +63,9 @@ class UnmetNeed:
                 yield db
 
     def record_zero_results(self, query: str, filters: dict[str, str], day: date) -> None:
+        """Count a search that found nothing (searches of only punctuation are not counted)."""
+        if not _clean(query) and not filters:
+            return
         with self._db() as db:
             db.execute(
                 "INSERT INTO zero_results VALUES (?, ?, ?, 1) ON CONFLICT (day, query, filters) "

@@ -22,8 +22,17 @@ from search.unmet_need import UnmetNeed
 MAX_REQUEST_BYTES = 64 * 1024
 
 
-def create_app(root: Path, output: Path | None = None) -> Flask:
-    """The service for the site in ``root``, serving the built site from ``output``."""
+def create_app(
+    root: Path,
+    output: Path | None = None,
+    *,
+    index: Path | None = None,
+    unmet_need: Path | None = None,
+) -> Flask:
+    """The service for the site in ``root``, serving the built site from ``output``.
+
+    ``index`` and ``unmet_need`` override where the settings say those files live.
+    """
     root = Path(root).resolve()
     settings = site_settings(root)
     app = Flask(__name__, static_folder=None, template_folder=None)
@@ -39,8 +48,8 @@ def create_app(root: Path, output: Path | None = None) -> Flask:
     CSRFProtect(app)
     app.extensions["healthdir"] = {
         "output": Path(output or root / "output").resolve(),
-        "search": SearchIndex(index_path(root, settings)),
-        "unmet_need": UnmetNeed(unmet_need_path(root, settings)),
+        "search": SearchIndex(index or index_path(root, settings)),
+        "unmet_need": UnmetNeed(unmet_need or unmet_need_path(root, settings)),
     }
     _configure_theme(app, root, settings)
 

@@ -130,8 +130,8 @@ def _filter_options(
 
 def _search_url(text: str, filters: Filters, **more: str) -> str:
     """A /search address for ``text`` and ``filters``, plus any ``more`` parameters."""
-    params = {"q": text, **filters.active(), **more}
-    return "/search?" + urlencode({k: v for k, v in params.items() if v})
+    params = {k: v for k, v in {"q": text, **filters.active(), **more}.items() if v}
+    return "/search?" + urlencode(params) if params else "/search"
 
 
 def _whole_number(raw: str | None, default: int, most: int) -> int:

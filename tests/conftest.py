@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import threading
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from waitress.server import create_server
 
 from healthdir.publish import build
 
@@ -84,3 +88,28 @@ def sample_output(sample_build: tuple[Path, Path]) -> Path:
 @pytest.fixture(scope="session")
 def sample_index(sample_build: tuple[Path, Path]) -> Path:
     return sample_build[1]
+
+
+def site_using(folder: Path, **settings: object) -> Path:
+    """A site folder whose settings use the repository's content and theme, plus ``settings``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    extra = {"PATH": str(REPO / "content"), "THEME": str(REPO / "theme"), **settings}
+    lines = [f"{key} = {value!r}" for key, value in extra.items()]
+    (folder / "pelicanconf.py").write_text(
+        (REPO / "pelicanconf.py").read_text() + "\n" + "\n".join(lines) + "\n"
+    )
+    return folder
+
+
+def serve(app: object) -> Iterator[str]:
+    """Run a WSGI app on a free loopback port for as long as the caller iterates."""
+    server = create_server(app, host="127.0.0.1", port=0, threads=8)
+
+    def run() -> None:
+        with contextlib.suppress(OSError):  # closing the server ends its loop this way
+            server.run()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()

@@ -11,11 +11,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import REPO, TODAY
+from conftest import REPO, TODAY, serve
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from healthdir.entries import load_directory
 from healthdir.settings import site_settings
+from service import create_app
 
 CHROMIUM = os.environ.get("HEALTHDIR_CHROMIUM", "/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -188,3 +189,56 @@ def test_activity_prints_without_navigation(page: Page, base_url: str) -> None:
     assert page.locator(".hd-print-only").is_visible()
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
+
+
+SEARCH_PAGES = {
+    "search results": "/search?q=walking",
+    "zero results": "/search?q=underwater+basket+weaving",
+    "filtered results": "/search?q=&domain=befriending&free=1&day=mon",
+    "empty search": "/search",
+    "did you mean": "/search?q=excercise",
+}
+
+
+@pytest.fixture(scope="module")
+def service_url(
+    sample_build: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    output, index = sample_build
+    db = tmp_path_factory.mktemp("browser-var") / "unmet.sqlite3"
+    yield from serve(create_app(REPO, output, index=index, unmet_need=db))
+
+
+@pytest.mark.parametrize("name", SEARCH_PAGES)
+def test_search_pages_have_no_axe_violations(page: Page, service_url: str, name: str) -> None:
+    response = page.goto(service_url + SEARCH_PAGES[name])
+    assert response and response.ok
+    assert axe_violations(page) == []
+
+
+def test_tell_us_error_state_has_no_axe_violations(page: Page, service_url: str) -> None:
+    page.goto(service_url + SEARCH_PAGES["zero results"])
+    page.get_by_role("button", name="Send").click()
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Tell us what you were looking for").fill("Basket weaving for beginners")
+    page.get_by_role("button", name="Send").click()
+    assert page.get_by_text("Thank you").is_visible()
+    assert axe_violations(page) == []
+
+
+def test_search_and_filter_with_javascript_off(page_without_js: Page, service_url: str) -> None:
+    page = page_without_js
+    page.goto(service_url + "/")
+    page.fill("#search-field", "lonely")
+    page.press("#search-field", "Enter")
+    page.wait_for_load_state()
+    assert "Home visit befriending" in page.locator("main").inner_text()
+    page.select_option("#filter-locality", "south")
+    page.check("#filter-free")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    assert "locality=south" in page.url and "free=1" in page.url and "q=lonely" in page.url
+    assert page.locator("li.hd-activity").count() > 0
+    page.get_by_role("link", name="Clear all filters").click()
+    assert page.url.endswith("/search?q=lonely")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, TODAY
+from conftest import REPO, TODAY, site_using
 
 from healthdir.entries import load_directory
 from healthdir.settings import site_settings
@@ -81,7 +81,9 @@ JUDGED = [
 
 
 @pytest.mark.parametrize(("text", "expected"), JUDGED, ids=[q for q, _ in JUDGED])
-def test_judged_queries_find_the_right_activities(index: SearchIndex, text: str, expected: list[str]) -> None:
+def test_judged_queries_find_the_right_activities(
+    index: SearchIndex, text: str, expected: list[str]
+) -> None:
     found = top(index, text)
     missing = [name for name in expected if name not in found]
     assert not missing, f"{text!r}: {missing} not in top five {found}"
@@ -107,16 +109,26 @@ def test_typos_get_a_did_you_mean_from_real_words(index: SearchIndex) -> None:
     ("text", "filters", "check"),
     [
         ("walking", {"locality": "north"}, lambda a: a.locality in ("north", "all")),
-        ("", {"domain": "befriending", "day": "mon"}, lambda a: "befriending" in a.domains and "mon" in a.days),
+        (
+            "",
+            {"domain": "befriending", "day": "mon"},
+            lambda a: "befriending" in a.domains and "mon" in a.days,
+        ),
         ("lonely", {"free": "1"}, lambda a: a.cost == "free"),
         ("", {"join": "referral"}, lambda a: a.how_to_join == "referral"),
         ("", {"delivery": "online"}, lambda a: "online" in a.delivery),
         ("", {"language": "Polish"}, lambda a: "Polish" in a.languages),
         ("", {"accessibility": "hearing-loop"}, lambda a: "hearing-loop" in a.accessibility),
-        ("exercise", {"locality": "south", "free": "1", "day": "sat"}, lambda a: a.locality in ("south", "all") and a.cost == "free" and "sat" in a.days),
+        (
+            "exercise",
+            {"locality": "south", "free": "1", "day": "sat"},
+            lambda a: a.locality in ("south", "all") and a.cost == "free" and "sat" in a.days,
+        ),
     ],
 )
-def test_filters_combine_and_every_result_satisfies_them(index: SearchIndex, text: str, filters: dict[str, str], check) -> None:
+def test_filters_combine_and_every_result_satisfies_them(
+    index: SearchIndex, text: str, filters: dict[str, str], check
+) -> None:
     found = index.search(text, Filters.from_args(filters), limit=100)
     expected = {key for key, a in ACTIVITIES.items() if check(a)}
     got = {f"{r.provider}/{r.activity}" for r in found.results}
@@ -129,7 +141,9 @@ def test_filters_combine_and_every_result_satisfies_them(index: SearchIndex, tex
 
 def test_referral_filter_finds_exactly_the_referral_activities(index: SearchIndex) -> None:
     found = top(index, "", Filters(join="referral"), n=50)
-    assert sorted(found) == sorted(a.slug for a in ACTIVITIES.values() if a.how_to_join == "referral")
+    assert sorted(found) == sorted(
+        a.slug for a in ACTIVITIES.values() if a.how_to_join == "referral"
+    )
 
 
 def test_facet_counts_match_the_results(index: SearchIndex) -> None:
@@ -157,8 +171,29 @@ def test_matching_some_words_when_none_match_all(index: SearchIndex) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", " ", '"', "*", "(", ")", "AND", "OR NOT", "~", "walk~2", "name:walk", '"unclosed', "a" * 5000,
-     "লোনলি", "孤独", "وحدة", "😀🐕", "<script>alert(1)</script>", "%00\x00", "../../etc/passwd", "the of and"],
+    [
+        "",
+        " ",
+        '"',
+        "*",
+        "(",
+        ")",
+        "AND",
+        "OR NOT",
+        "~",
+        "walk~2",
+        "name:walk",
+        '"unclosed',
+        "a" * 5000,
+        "লোনলি",
+        "孤独",
+        "وحدة",
+        "😀🐕",
+        "<script>alert(1)</script>",
+        "%00\x00",
+        "../../etc/passwd",
+        "the of and",
+    ],
 )
 def test_hostile_queries_never_error(index: SearchIndex, text: str) -> None:
     found = index.search(text, limit=5)
@@ -170,7 +205,7 @@ def test_snippets_are_escaped_with_marks(index: SearchIndex) -> None:
     found = index.search("<script>walking</script>")
     for result in found.results:
         assert "<script" not in result.snippet
-        assert set(result.snippet.replace("<mark>", "").replace("</mark>", "")) .isdisjoint("<>")
+        assert set(result.snippet.replace("<mark>", "").replace("</mark>", "")).isdisjoint("<>")
 
 
 def test_due_for_review_ranks_below_equally_relevant_fresh(tmp_path: Path) -> None:
@@ -202,27 +237,34 @@ def test_due_for_review_ranks_below_equally_relevant_fresh(tmp_path: Path) -> No
 
 
 def test_cli_search_text_and_json(sample_build: tuple[Path, Path], tmp_path: Path) -> None:
-    output, index_dir = sample_build
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "pelicanconf.py").write_text(
-        (REPO / "pelicanconf.py").read_text() + f"\nSEARCH_INDEX = {str(index_dir)!r}\nPATH = {str(REPO / 'content')!r}\nTHEME = {str(REPO / 'theme')!r}\n"
-    )
+    _output, index_dir = sample_build
+    site = site_using(tmp_path / "site", SEARCH_INDEX=str(index_dir))
     healthdir = Path(sys.executable).with_name("healthdir")
-    text = subprocess.run([healthdir, "search", "excercise", "--limit", "3"], cwd=site, capture_output=True, text=True)
+    text = subprocess.run(
+        [healthdir, "search", "excercise", "--limit", "3"], cwd=site, capture_output=True, text=True
+    )
     assert text.returncode == 0, text.stderr
     assert "Did you mean: exercise?" in text.stdout
-    assert "Page:  /activities/" in text.stdout and "When:" in text.stdout and "Where:" in text.stdout
+    assert (
+        "Page:  /activities/" in text.stdout and "When:" in text.stdout and "Where:" in text.stdout
+    )
     result = subprocess.run(
-        [healthdir, "search", "lonely", "--locality", "north", "--free", "--json"], cwd=site, capture_output=True, text=True
+        [healthdir, "search", "lonely", "--locality", "north", "--free", "--json"],
+        cwd=site,
+        capture_output=True,
+        text=True,
     )
     data = json.loads(result.stdout)
     assert set(data) >= {"results", "total", "facets", "suggestion"}
     first = data["results"][0]
     assert set(first) >= {"provider", "activity", "url", "name", "score"}
     assert first["url"] == f"/activities/{first['provider']}/{first['activity']}/"
-    assert all(ACTIVITIES[f"{r['provider']}/{r['activity']}"].cost == "free" for r in data["results"])
-    bad = subprocess.run([healthdir, "search", "x", "--domain", "nope"], cwd=site, capture_output=True, text=True)
+    assert all(
+        ACTIVITIES[f"{r['provider']}/{r['activity']}"].cost == "free" for r in data["results"]
+    )
+    bad = subprocess.run(
+        [healthdir, "search", "x", "--domain", "nope"], cwd=site, capture_output=True, text=True
+    )
     assert bad.returncode == 2 and "unknown domain" in bad.stderr and "Traceback" not in bad.stderr
     missing = subprocess.run(
         [healthdir, "search", "x"], cwd=tmp_path, capture_output=True, text=True
