@@ -165,17 +165,26 @@ def load_provider(
             )
         )
         return None, problems
-    found = list(schema_errors(doc.data))
-    reported = {path for path, _ in found}
-    found += [
-        (path, message)
-        for path, message in check_entry(doc.data, domain_ids, locality_ids, today)
-        if path not in reported
-    ]
+    found = validate_entry(doc.data, domain_ids, locality_ids, today)
     problems += [Problem(shown, doc.line_of(p), field_path(p), msg) for p, msg in found]
     if problems:
         return None, problems
     return build_provider(path.stem, shown, doc.data), []
+
+
+def validate_entry(
+    data: dict[str, Any], domain_ids: list[str], locality_ids: list[str], today: date
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every problem with one entry's data, as ``(field path, message)``: the schema's,
+    then the semantic checks' (one message per field). Used for files and for forms."""
+    found = list(schema_errors(data))
+    reported = {path for path, _ in found}
+    found += [
+        (path, message)
+        for path, message in check_entry(data, domain_ids, locality_ids, today)
+        if path not in reported
+    ]
+    return found
 
 
 def load_domains(folder: Path) -> tuple[dict[str, Domain], list[Problem]]:

@@ -1,0 +1,59 @@
+"""Writing an entry back out as YAML a volunteer can read and edit by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+# The order fields appear in, as in the README's example; anything else follows.
+PROVIDER_ORDER = [
+    "name",
+    "about",
+    "website",
+    "email",
+    "phone",
+    "charity_number",
+    "last_confirmed",
+    "checked",
+    "activities",
+]
+ACTIVITY_ORDER = [
+    "name", "summary", "details", "domains", "locality", "when", "schedule", "cost", "price",
+    "how_to_join", "venue", "delivery", "who_for", "age_min", "age_max", "languages",
+    "accessibility", "accessibility_notes", "suitable_for", "status", "alert",
+    "email", "phone", "website",
+]  # fmt: skip
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, multi-line text as ``|`` blocks, short lists of words inline."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)  # indent list items under their field
+
+
+def _text(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+def _list(dumper: yaml.SafeDumper, items: list[Any]) -> yaml.Node:
+    flow = all(isinstance(i, str) and "," not in i and len(i) < 40 for i in items)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=flow)
+
+
+_Dumper.add_representer(str, _text)
+_Dumper.add_representer(list, _list)
+
+
+def dump_entry(entry: dict[str, Any]) -> str:
+    """The entry as YAML, fields in the documented order, dates as plain YYYY-MM-DD."""
+    ordered = _ordered(entry, PROVIDER_ORDER)
+    ordered["activities"] = [_ordered(a, ACTIVITY_ORDER) for a in entry.get("activities", [])]
+    return yaml.dump(ordered, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
+
+
+def _ordered(data: dict[str, Any], order: list[str]) -> dict[str, Any]:
+    known = {key: data[key] for key in order if key in data}
+    return {**known, **{k: v for k, v in data.items() if k not in known}}
