@@ -33,6 +33,11 @@ SEARCH_URL = "/search"
 SEARCH_INDEX = "search-index"
 UNMET_NEED_DB = "var/unmet-need.sqlite3"
 
+# Registration: the moderation queue (never published; outside content/) and how many
+# forms one client may send to the service.
+SUBMISSIONS_PATH = "submissions"
+FORM_RATE_LIMIT = "10 per hour"
+
 TIMEZONE = "Europe/London"
 DEFAULT_LANG = "en-GB"
 

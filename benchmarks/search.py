@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.util
+import logging
 import math
 import random
 import re
@@ -293,6 +294,9 @@ def time_in_process(index: search.SearchIndex, queries: list[Query]) -> tuple[li
 @contextlib.contextmanager
 def serving(app: Any) -> Iterator[str]:
     """Run ``app`` with waitress on a free loopback port, in a daemon thread, while in use."""
+    # With more clients than threads, requests sometimes wait in waitress's queue (which
+    # counts in their time); it warns "Task queue depth is N" each time, so quieten it.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     server = create_server(app, host="127.0.0.1", port=0, threads=SERVER_THREADS)
 
     def run() -> None:

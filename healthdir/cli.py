@@ -9,11 +9,19 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from healthdir.entries import Site, load_directory
+from healthdir.entries import Directory, Site, load_directory
 from healthdir.entries.directory import load_domains
 from healthdir.formatting import long_date
 from healthdir.publish import BuildFailed, build
-from healthdir.settings import NotASite, index_path, site_settings, unmet_need_path
+from healthdir.settings import (
+    NotASite,
+    index_path,
+    site_settings,
+    submissions_path,
+    unmet_need_path,
+)
+from registration.queue import QueueError, Submission, SubmissionQueue
+from registration.review import approve, propose, reject
 from search import Filters, SearchIndex
 from search.querying import MissingIndex
 from search.unmet_need import UnmetNeed
@@ -70,6 +78,25 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--threads", type=int, default=8, help=argparse.SUPPRESS)
     serve.set_defaults(run=_serve)
 
+    subs = commands.add_parser("submissions", help="list the moderation queue, or show one item")
+    subs_actions = subs.add_subparsers(dest="action", metavar="show ID")
+    show = subs_actions.add_parser("show", help="a submission exactly as it would be published")
+    show.add_argument("id")
+    subs.set_defaults(run=_submissions)
+
+    approve_cmd = commands.add_parser("approve", help="publish a submission into content/providers")
+    approve_cmd.add_argument("id")
+    approve_cmd.add_argument("--by", required=True, help="who checked it (recorded in the entry)")
+    approve_cmd.add_argument(
+        "--slug", default="", help="file name for a new group, if not the suggested one"
+    )
+    approve_cmd.set_defaults(run=_approve)
+
+    reject_cmd = commands.add_parser("reject", help="close a submission without publishing it")
+    reject_cmd.add_argument("id")
+    reject_cmd.add_argument("--reason", required=True, help="why (kept with the submission)")
+    reject_cmd.set_defaults(run=_reject)
+
     report = commands.add_parser("report", help="reports for the directory team and commissioners")
     reports = report.add_subparsers(dest="report", required=True, metavar="REPORT")
     unmet = reports.add_parser(
@@ -85,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     except (NotASite, MissingIndex) as exc:
         print(f"healthdir: {exc}", file=sys.stderr)
         return 2
+    except QueueError as exc:
+        print(f"healthdir {args.command}: {exc}", file=sys.stderr)
+        return 1
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -224,6 +254,84 @@ def _unmet_need(args: argparse.Namespace) -> int:
         )
     if not told:
         print("  none")
+    return 0
+
+
+def _review_context() -> tuple[SubmissionQueue, Path, Directory]:
+    root = Path.cwd()
+    settings = site_settings(root)
+    directory, _ = load_directory(root, settings)
+    providers = Path(settings["PATH"]) / "providers"
+    return SubmissionQueue(submissions_path(root, settings)), providers, directory
+
+
+def _submissions(args: argparse.Namespace) -> int:
+    queue, providers, directory = _review_context()
+    today = date.today()
+    if args.action == "show":
+        return _show_submission(queue.get(args.id), providers, directory, today)
+    pending = queue.pending()
+    if not pending:
+        print("Nothing is waiting to be checked.")
+        return 0
+    print(f"{_count(len(pending), 'submission')} waiting, oldest first:")
+    for sub in pending:
+        name = (sub.entry or {}).get("name") or sub.target
+        age = sub.age_days(today)
+        when = "today" if age == 0 else f"{_count(age, 'day')} ago"
+        print(f"\n{sub.id}  {sub.kind:<6}  {name}  (received {when})")
+        if sub.kind == "report":
+            print(f"    about {sub.target}/{sub.activity}: {sub.message}")
+        elif sub.kind == "update":
+            print(f"    updates {sub.target}/{sub.activity}")
+        for flag in sub.duplicates:
+            print(f"    possible duplicate of {flag}")
+    print("\nSee one with `healthdir submissions show ID`.")
+    return 0
+
+
+def _show_submission(sub: Submission, providers: Path, directory: Directory, today: date) -> int:
+    print(
+        f"Submission {sub.id}: {sub.kind}, received {sub.received:%d %B %Y at %H:%M}, {sub.state}"
+    )
+    for flag in sub.duplicates:
+        print(f"Possible duplicate of {flag}")
+    if sub.decision:
+        print("Decision: " + ", ".join(f"{k}: {v}" for k, v in sub.decision.items()))
+    print(
+        "\nFrom (private, never published): " + ", ".join(f"{v}" for v in sub.private.values() if v)
+        or "-"
+    )
+    if sub.kind == "report":
+        print(f"\nReport about {sub.target}/{sub.activity}:\n  {sub.message}")
+        return 0
+    try:
+        proposal = propose(sub, providers, directory, today, by="(you)")
+    except QueueError as exc:
+        print(f"\nIt cannot be approved as it stands: {exc}")
+        return 1
+    if proposal.current:
+        print(f"\nChanges to {proposal.path} if approved:\n")
+        print(proposal.diff() or "(no changes)")
+    else:
+        print(f"\n{proposal.path} as it would be published:\n")
+        print(proposal.text)
+    return 0
+
+
+def _approve(args: argparse.Namespace) -> int:
+    queue, providers, directory = _review_context()
+    sub = queue.get(args.id)
+    path = approve(queue, sub, providers, directory, date.today(), args.by, slug=args.slug)
+    print(f"Approved {sub.id}: wrote {path}. Run `healthdir build` to publish it.")
+    return 0
+
+
+def _reject(args: argparse.Namespace) -> int:
+    queue, _, _ = _review_context()
+    sub = queue.get(args.id)
+    reject(queue, sub, args.reason, date.today())
+    print(f"Closed {sub.id} without publishing it.")
     return 0
 
 

@@ -36,3 +36,8 @@ def index_path(root: Path, settings: dict[str, Any]) -> Path:
 def unmet_need_path(root: Path, settings: dict[str, Any]) -> Path:
     """The anonymous unmet-need counts: ``UNMET_NEED_DB``, relative to the site's folder."""
     return root / settings.get("UNMET_NEED_DB", "var/unmet-need.sqlite3")
+
+
+def submissions_path(root: Path, settings: dict[str, Any]) -> Path:
+    """The moderation queue: ``SUBMISSIONS_PATH``, relative to the site's folder."""
+    return root / settings.get("SUBMISSIONS_PATH", "submissions")

@@ -8,18 +8,23 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, current_app, render_template, send_from_directory
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import FileSystemLoader
 from markupsafe import Markup
 
 from healthdir import theme
-from healthdir.entries.directory import load_domains
+from healthdir.entries.directory import Directory, load_directory, load_domains
 from healthdir.entries.model import Site
-from healthdir.settings import index_path, site_settings, unmet_need_path
+from healthdir.settings import index_path, site_settings, submissions_path, unmet_need_path
+from registration.queue import SubmissionQueue
 from search import SearchIndex
 from search.unmet_need import UnmetNeed
 
 MAX_REQUEST_BYTES = 64 * 1024
+# Per client, counted in memory only: no IP address is ever written to disk.
+limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
 
 
 def create_app(
@@ -28,10 +33,13 @@ def create_app(
     *,
     index: Path | None = None,
     unmet_need: Path | None = None,
+    submissions: Path | None = None,
+    form_rate_limit: str | None = None,
 ) -> Flask:
     """The service for the site in ``root``, serving the built site from ``output``.
 
-    ``index`` and ``unmet_need`` override where the settings say those files live.
+    ``index``, ``unmet_need`` and ``submissions`` override where the settings say those
+    live; ``form_rate_limit`` how many forms one client may send (default 10 an hour).
     """
     root = Path(root).resolve()
     settings = site_settings(root)
@@ -44,23 +52,35 @@ def create_app(
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("HEALTHDIR_SECURE_COOKIES") == "1",
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the browser session
+        FORM_RATE_LIMIT=form_rate_limit or settings.get("FORM_RATE_LIMIT", "10 per hour"),
     )
     CSRFProtect(app)
+    limiter.init_app(app)
+    queue = SubmissionQueue(submissions or submissions_path(root, settings))
+    queue.clear_leftovers()
     app.extensions["healthdir"] = {
+        "root": root,
+        "settings": settings,
         "output": Path(output or root / "output").resolve(),
+        "providers": Path(settings["PATH"]) / "providers",
         "search": SearchIndex(index or index_path(root, settings)),
         "unmet_need": UnmetNeed(unmet_need or unmet_need_path(root, settings)),
+        "queue": queue,
+        "directory": None,
     }
     _configure_theme(app, root, settings)
 
+    from service.register_pages import blueprint as register_pages
     from service.search_pages import blueprint as search_pages
 
     app.register_blueprint(search_pages)
+    app.register_blueprint(register_pages)
     app.add_url_rule("/", "site", _static_page, defaults={"path": ""})
     app.add_url_rule("/<path:path>", "site", _static_page)
     app.after_request(_security_headers)
     app.register_error_handler(404, _error_page(404, "Page not found"))
     app.register_error_handler(413, _error_page(413, "That was too much to send"))
+    app.register_error_handler(429, _error_page(429, "Please wait before sending another form"))
     app.register_error_handler(CSRFError, _error_page(400, "Your form has expired"))
     return app
 
@@ -94,6 +114,20 @@ def _static_page(path: str) -> Response:
 def services() -> dict[str, Any]:
     """The output folder, search index and unmet-need store of the running app."""
     return current_app.extensions["healthdir"]
+
+
+def current_directory() -> Directory:
+    """The published providers, reloaded when a file in content/providers changes.
+
+    Forms use it to check answers and spot likely duplicates.
+    """
+    cache = services()
+    folder: Path = cache["providers"]
+    stamp = max([folder.stat().st_mtime_ns] + [p.stat().st_mtime_ns for p in folder.glob("*.yaml")])
+    if cache["directory"] is None or cache["directory"][0] != stamp:
+        directory, _ = load_directory(cache["root"], cache["settings"])
+        cache["directory"] = (stamp, directory)
+    return cache["directory"][1]
 
 
 def _security_headers(response: Response) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import yaml
@@ -50,8 +51,19 @@ _Dumper.add_representer(list, _list)
 def dump_entry(entry: dict[str, Any]) -> str:
     """The entry as YAML, fields in the documented order, dates as plain YYYY-MM-DD."""
     ordered = _ordered(entry, PROVIDER_ORDER)
+    ordered["last_confirmed"] = _date(ordered.get("last_confirmed"))
+    if isinstance(ordered.get("checked"), dict):
+        ordered["checked"] = {**ordered["checked"], "on": _date(ordered["checked"].get("on"))}
     ordered["activities"] = [_ordered(a, ACTIVITY_ORDER) for a in entry.get("activities", [])]
     return yaml.dump(ordered, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
+
+
+def _date(value: Any) -> Any:
+    """Dates kept as text are written as dates, so they are not quoted."""
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return value
 
 
 def _ordered(data: dict[str, Any], order: list[str]) -> dict[str, Any]:

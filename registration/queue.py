@@ -1,0 +1,199 @@
+"""The submissions queue: one folder per submission, written atomically, never lost.
+
+    submissions/pending/<id>/submission.yaml   what it is, when it came, duplicate flags
+    submissions/pending/<id>/entry.yaml        the proposed public entry (new and update)
+    submissions/pending/<id>/private.yaml      the submitter's own details: never published
+    submissions/approved/<id>/…, submissions/rejected/<id>/… once someone has decided
+
+The id is made from the submission's content, so an identical resubmission lands on the
+same id and is recognised instead of queued twice. Folders are assembled in
+``submissions/tmp/`` and renamed into ``pending/`` in one step: a crash never leaves a
+half-written submission in the queue.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from healthdir.atomic import fsync_folder, write_text_atomic
+from healthdir.entries.yaml_writer import dump_entry
+
+KINDS = ("new", "update", "report")
+STATES = ("pending", "approved", "rejected")
+ID = re.compile(r"^[0-9a-f]{16}$")
+
+
+class QueueError(Exception):
+    """A review command cannot do what was asked; the message says why."""
+
+
+@dataclass
+class Submission:
+    id: str
+    kind: str
+    state: str
+    received: datetime
+    folder: Path
+    target: str = ""  # provider slug: proposed (new) or existing (update, report)
+    activity: str = ""  # activity slug (update, report)
+    message: str = ""  # what is wrong (report)
+    duplicates: list[str] = field(default_factory=list)
+    entry: dict[str, Any] | None = None
+    private: dict[str, str] = field(default_factory=dict)
+    decision: dict[str, Any] = field(default_factory=dict)
+
+    def age_days(self, today: date) -> int:
+        return (today - self.received.date()).days
+
+
+class SubmissionQueue:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def submit(
+        self,
+        kind: str,
+        *,
+        entry: dict[str, Any] | None = None,
+        private: dict[str, str] | None = None,
+        target: str = "",
+        activity: str = "",
+        message: str = "",
+        duplicates: list[str] | None = None,
+        now: datetime | None = None,
+    ) -> tuple[Submission, bool]:
+        """Queue a submission. Returns it and whether it is new (False: already had it)."""
+        assert kind in KINDS
+        sub_id = fingerprint(kind, entry, target, activity, message)
+        existing = self.find(sub_id)
+        if existing:
+            return existing, False
+        received = (now or datetime.now()).replace(microsecond=0)
+        meta = {
+            "id": sub_id,
+            "kind": kind,
+            "received": received.isoformat(),
+            "target": target,
+            "activity": activity,
+            "message": message,
+            "duplicates": duplicates or [],
+        }
+        files = {"submission.yaml": _dump(meta), "private.yaml": _dump(private or {})}
+        if entry is not None:
+            files["entry.yaml"] = dump_entry(entry)
+        for state in ("tmp", *STATES):
+            (self.root / state).mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=self.root / "tmp"))
+        try:
+            for name, text in files.items():
+                with open(staging / name, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            fsync_folder(staging)
+            os.chmod(staging, 0o750)
+            os.rename(staging, self.root / "pending" / sub_id)
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            if exc.errno in (errno.EEXIST, errno.ENOTEMPTY):  # the same, sent twice at once
+                return self.get(sub_id), False
+            raise
+        fsync_folder(self.root / "pending")
+        return self.get(sub_id), True
+
+    def find(self, sub_id: str) -> Submission | None:
+        for state in STATES:
+            if (self.root / state / sub_id / "submission.yaml").is_file():
+                return self._read(self.root / state / sub_id, state)
+        return None
+
+    def get(self, sub_id: str) -> Submission:
+        if not ID.match(sub_id):
+            raise QueueError(f'"{sub_id}" is not a submission id (16 letters and digits).')
+        found = self.find(sub_id)
+        if not found:
+            raise QueueError(
+                f"There is no submission {sub_id}. `healthdir submissions` lists them."
+            )
+        return found
+
+    def pending(self) -> list[Submission]:
+        folder = self.root / "pending"
+        items = [self._read(p, "pending") for p in folder.iterdir()] if folder.is_dir() else []
+        return sorted(items, key=lambda s: s.received)
+
+    def decide(self, submission: Submission, state: str, decision: dict[str, Any]) -> Submission:
+        """Record a decision and move the submission out of ``pending``."""
+        if submission.state != "pending":
+            raise QueueError(f"Submission {submission.id} was already {submission.state}.")
+        write_text_atomic(submission.folder / "decision.yaml", _dump(decision))
+        destination = self.root / state / submission.id
+        os.rename(submission.folder, destination)
+        fsync_folder(self.root / state)
+        return self._read(destination, state)
+
+    def clear_leftovers(self) -> None:
+        """Remove half-assembled submissions left by a crash (they were never queued)."""
+        shutil.rmtree(self.root / "tmp", ignore_errors=True)
+
+    def _read(self, folder: Path, state: str) -> Submission:
+        meta = _load(folder / "submission.yaml")
+        entry_file = folder / "entry.yaml"
+        return Submission(
+            id=meta["id"],
+            kind=meta["kind"],
+            state=state,
+            received=datetime.fromisoformat(meta["received"]),
+            folder=folder,
+            target=meta.get("target", ""),
+            activity=meta.get("activity", ""),
+            message=meta.get("message", ""),
+            duplicates=list(meta.get("duplicates") or []),
+            entry=_load(entry_file) if entry_file.is_file() else None,
+            private=_load(folder / "private.yaml") or {},
+            decision=_load(folder / "decision.yaml")
+            if (folder / "decision.yaml").is_file()
+            else {},
+        )
+
+
+def fingerprint(
+    kind: str, entry: dict[str, Any] | None, target: str, activity: str, message: str
+) -> str:
+    """Same kind, target and content (whatever the day) → same id."""
+    content = dict(entry or {})
+    content.pop("last_confirmed", None)
+    text = json.dumps([kind, target, activity, message, content], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def _load(path: Path) -> Any:
+    """Queue files are written by this code; still, they are read safely."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return _dates_as_text(data)
+
+
+def _dates_as_text(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {str(k): _dates_as_text(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_dates_as_text(v) for v in data]
+    if isinstance(data, date):
+        return data.isoformat()
+    return data
