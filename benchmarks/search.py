@@ -69,6 +69,7 @@ HTTP_CLIENTS = 10
 SERVER_THREADS = 8
 LIMIT = 20
 WARM_UP_QUERIES = 5
+SLOWEST_SHOWN = 5
 REQUEST_TIMEOUT = 60.0
 
 # Everyday words and phrases people search with, which synonyms.yaml knows.
@@ -157,7 +158,7 @@ def load_site_builder() -> ModuleType:
 
 def words_of(text: str) -> list[str]:
     """The lower-case words in ``text`` (apostrophes dropped, as in "mens")."""
-    return re.findall(r"[a-z]+", text.casefold().replace("'", "").replace("’", ""))
+    return re.findall(r"[^\W\d_]+", text.casefold().replace("'", "").replace("’", ""))
 
 
 def content_vocabulary(entries: list[tuple[str, dict[str, Any]]]) -> tuple[list[str], list[str]]:
@@ -170,7 +171,7 @@ def content_vocabulary(entries: list[tuple[str, dict[str, Any]]]) -> tuple[list[
                 words = words_of(text)
                 singles.update(w for w in words if len(w) >= 3 and w not in STOP_WORDS)
                 for first, second in pairwise(words):
-                    if first not in STOP_WORDS and second not in STOP_WORDS:
+                    if all(len(w) >= 3 and w not in STOP_WORDS for w in (first, second)):
                         pairs.add(f"{first} {second}")
     return sorted(singles), sorted(pairs)
 
@@ -266,13 +267,21 @@ def verdict(met: bool) -> str:
     return "met" if met else "NOT met"
 
 
-def time_in_process(index: search.SearchIndex, queries: list[Query]) -> tuple[list[float], int]:
-    """Time each query on the warm ``index``; return the times (ms) and the zero-result count.
+@dataclass(frozen=True)
+class Timed:
+    """One in-process search: the query, how long it took and how many activities matched."""
+
+    query: Query
+    millis: float
+    total: int
+
+
+def time_in_process(index: search.SearchIndex, queries: list[Query]) -> list[Timed]:
+    """Time each query on the warm ``index``, in order.
 
     Raises ``RuntimeError`` after timing the rest if any query raised an exception.
     """
-    millis: list[float] = []
-    empty = 0
+    timed: list[Timed] = []
     failures: list[tuple[Query, str]] = []
     for item in queries:
         start = time.perf_counter()
@@ -281,14 +290,26 @@ def time_in_process(index: search.SearchIndex, queries: list[Query]) -> tuple[li
         except Exception:
             failures.append((item, traceback.format_exc()))
             continue
-        millis.append((time.perf_counter() - start) * 1000)
-        empty += found.total == 0
+        timed.append(Timed(item, (time.perf_counter() - start) * 1000, found.total))
     if failures:
         for item, trace in failures:
             print(f"Search raised an exception for {item.describe()}:")
             print(trace)
         raise RuntimeError(f"{len(failures)} of {len(queries)} searches raised an exception")
-    return millis, empty
+    return timed
+
+
+def print_breakdown(timed: list[Timed]) -> None:
+    """Timings by kind of query, and the slowest queries, to show where the time goes."""
+    for kind in sorted({t.query.kind for t in timed}):
+        ordered = sorted(t.millis for t in timed if t.query.kind == kind)
+        print(
+            f"  {kind:<9} {len(ordered):4d} queries: p50 {percentile(ordered, 50):6.1f} ms, "
+            f"p95 {percentile(ordered, 95):6.1f} ms, max {ordered[-1]:6.1f} ms"
+        )
+    print("  Slowest:")
+    for t in sorted(timed, key=lambda t: t.millis, reverse=True)[:SLOWEST_SHOWN]:
+        print(f"    {t.millis:6.1f} ms, {t.total:5d} matched: {t.query.describe()}")
 
 
 @contextlib.contextmanager
@@ -387,10 +408,12 @@ def run(args: argparse.Namespace) -> None:
         index = search.SearchIndex(index_dir)
         for item in query_mix(WARM_UP_QUERIES, singles, pairs, choices, seed=SEED + 1):
             index.search(item.text, item.filters, limit=LIMIT)
-        millis, empty = time_in_process(index, queries)
+        timed = time_in_process(index, queries)
         print()
-        in_process_p95 = print_timings("In-process search", millis)
-        print(f"Zero results: {empty} of {len(millis)} ({100 * empty / len(millis):.1f}%)")
+        in_process_p95 = print_timings("In-process search", [t.millis for t in timed])
+        empty = sum(t.total == 0 for t in timed)
+        print(f"Zero results: {empty} of {len(timed)} ({100 * empty / len(timed):.1f}%)")
+        print_breakdown(timed)
 
         app = create_app(site, output, index=index_dir, unmet_need=tmp / "unmet.sqlite3")
         http_queries = query_mix(args.http_requests, singles, pairs, choices, seed=SEED + 2)

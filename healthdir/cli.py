@@ -305,6 +305,8 @@ def _show_submission(sub: Submission, providers: Path, directory: Directory, tod
     if sub.kind == "report":
         print(f"\nReport about {sub.target}/{sub.activity}:\n  {sub.message}")
         return 0
+    if sub.state != "pending":
+        return 0
     try:
         proposal = propose(sub, providers, directory, today, by="(you)")
     except QueueError as exc:

@@ -90,6 +90,8 @@ def approve(
     slug: str = "",
 ) -> Path:
     """Publish the submission's entry into ``content/providers`` and file it as approved."""
+    if submission.state != "pending":
+        raise QueueError(f"Submission {submission.id} was already {submission.state}.")
     if not by.strip():
         raise QueueError('Say who checked it: --by "Your name".')
     proposal = propose(submission, providers_dir, directory, today, by=by.strip(), slug=slug)

@@ -33,6 +33,9 @@ class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, False)  # indent list items under their field
 
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # never &anchors / *aliases: the loader refuses them, and people too
+
 
 def _text(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
     style = "|" if "\n" in text else None
