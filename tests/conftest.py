@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import http.cookiejar
 import shutil
 import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -113,3 +117,44 @@ def serve(app: object) -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
     server.close()
+
+
+class Client:
+    """A browser-like HTTP client: keeps cookies, does not follow redirects."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect
+        )
+
+    def get(self, path: str) -> tuple[int, dict[str, str], str]:
+        return self._open(urllib.request.Request(self.base + path))
+
+    def post(self, path: str, data: dict[str, str] | bytes) -> tuple[int, dict[str, str], str]:
+        body = data if isinstance(data, bytes) else urllib.parse.urlencode(data).encode()
+        request = urllib.request.Request(
+            self.base + path,
+            data=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        return self._open(request)
+
+    def _open(self, request: urllib.request.Request) -> tuple[int, dict[str, str], str]:
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()
+
+    def csrf_token(self, path: str) -> str:
+        """GET a form page (setting the session cookie) and return its CSRF token."""
+        _, _, html = self.get(path)
+        marker = 'name="csrf_token" value="'
+        return html.split(marker, 1)[1].split('"', 1)[0]

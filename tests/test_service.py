@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import re
 import sqlite3
 import subprocess
 import sys
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO, serve, site_using
+from conftest import REPO, Client, serve, site_using
 
 from search.unmet_need import UnmetNeed
 from service import create_app
@@ -31,41 +28,6 @@ def unmet_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def service_url(sample_build: tuple[Path, Path], unmet_db: Path) -> Iterator[str]:
     output, index = sample_build
     yield from serve(create_app(REPO, output, index=index, unmet_need=unmet_db))
-
-
-class Client:
-    """A browser-like HTTP client: keeps cookies, does not follow redirects."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-
-        class NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args, **kwargs):
-                return None
-
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect
-        )
-
-    def get(self, path: str) -> tuple[int, dict[str, str], str]:
-        return self._open(urllib.request.Request(self.base + path))
-
-    def post(self, path: str, data: dict[str, str] | bytes) -> tuple[int, dict[str, str], str]:
-        body = data if isinstance(data, bytes) else urllib.parse.urlencode(data).encode()
-        request = urllib.request.Request(
-            self.base + path,
-            data=body,
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        )
-        return self._open(request)
-
-    def _open(self, request: urllib.request.Request) -> tuple[int, dict[str, str], str]:
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, dict(response.headers), response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read().decode()
 
 
 @pytest.fixture
