@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -219,11 +221,11 @@ def test_search_pages_have_no_axe_violations(page: Page, service_url: str, name:
 def test_tell_us_error_state_has_no_axe_violations(page: Page, service_url: str) -> None:
     page.goto(service_url + SEARCH_PAGES["zero results"])
     page.get_by_role("button", name="Send").click()
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    page.locator(".nhsuk-error-summary").wait_for()
     assert axe_violations(page) == []
     page.get_by_label("Tell us what you were looking for").fill("Basket weaving for beginners")
     page.get_by_role("button", name="Send").click()
-    assert page.get_by_text("Thank you").is_visible()
+    page.get_by_text("Thank you").wait_for()
     assert axe_violations(page) == []
 
 
@@ -242,3 +244,121 @@ def test_search_and_filter_with_javascript_off(page_without_js: Page, service_ur
     assert page.locator("li.hd-activity").count() > 0
     page.get_by_role("link", name="Clear all filters").click()
     assert page.url.endswith("/search?q=lonely")
+
+
+@pytest.fixture
+def live_site(site: Path) -> Iterator[tuple[Path, str]]:
+    """A throwaway copy of the site, built and served, that tests may add to."""
+    from conftest import GOOD_PROVIDER, write_provider
+
+    from healthdir.publish import build
+
+    write_provider(site, "anytown-cat-and-dog-shelter", GOOD_PROVIDER)
+    build(site, site / "output", today=TODAY)
+    for url in serve(create_app(site, site / "output", form_rate_limit="1000 per minute")):
+        yield site, url
+
+
+def test_registration_pages_have_no_axe_violations(page: Page, live_site: tuple[Path, str]) -> None:
+    _, url = live_site
+    page.goto(url + "/register")
+    assert axe_violations(page) == []
+    page.get_by_text("Add more detail (optional)").click()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Send for checking").click()
+    page.locator(".nhsuk-error-summary").wait_for()
+    assert axe_violations(page) == []
+    page.goto(url + "/register?update=anytown-cat-and-dog-shelter/dog-walking-volunteers")
+    assert axe_violations(page) == []
+    page.goto(url + "/report/anytown-cat-and-dog-shelter/dog-walking-volunteers")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Send").click()
+    assert axe_violations(page) == []
+    page.get_by_label("What is wrong?").fill("It has moved to Sundays")
+    page.get_by_role("button", name="Send").click()
+    page.get_by_text("Thank you: we have your report").wait_for()
+    assert axe_violations(page) == []
+
+
+def fill_in_as_the_shelter(page: Page) -> None:
+    """What the cat and dog shelter's volunteer types: ten questions and a tick."""
+    page.get_by_label("Your group's name").fill("Southmoor Cat and Dog Rescue")
+    page.get_by_label("The activity's name").fill("Dog walking volunteers")
+    page.get_by_label("What happens?").fill(
+        "Walk our rescue dogs around Southmoor fields. No experience needed."
+    )
+    page.get_by_label("Physical activity").check()
+    page.get_by_label("Volunteering").check()
+    page.get_by_label("At a venue").check()
+    page.get_by_label("Name of the place").fill("Southmoor Cat and Dog Rescue")
+    page.get_by_label("Postcode (optional)").fill("AB3 9ZZ")
+    page.get_by_label("Which area is it in?").select_option("south")
+    page.get_by_label("When does it happen?").fill("Saturdays, 10am to 12 noon")
+    page.get_by_label("Free", exact=True).check()
+    page.get_by_label("Just turn up").check()
+    page.get_by_label("Phone number").fill("01632 960777")
+    page.get_by_label("Your name").fill("Pat Volunteer")
+    page.get_by_label("Your email address").fill("pat@example.com")
+    page.get_by_label("I am allowed to share these details").check()
+
+
+def test_the_cat_and_dog_shelter_registers_and_goes_live(
+    page: Page, live_site: tuple[Path, str]
+) -> None:
+    site, url = live_site
+    page.goto(url + "/register")
+    fill_in_as_the_shelter(page)
+    page.get_by_role("button", name="Send for checking").click()
+    page.get_by_text("Thank you: we have your details").wait_for()
+    assert axe_violations(page) == []
+    reference = page.get_by_text("Your reference is").inner_text().split()[-1]
+    # Nothing is published until someone approves it.
+    assert not (site / "content/providers/southmoor-cat-and-dog-rescue.yaml").exists()
+
+    healthdir = Path(sys.executable).with_name("healthdir")
+    approved = subprocess.run(
+        [healthdir, "approve", reference, "--by", "Sam Reviewer"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+    )
+    assert approved.returncode == 0, approved.stderr
+    built = subprocess.run([healthdir, "build"], cwd=site, capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
+
+    page.goto(url + "/activities/southmoor-cat-and-dog-rescue/dog-walking-volunteers/")
+    main = page.locator("main").inner_text()
+    assert "Dog walking volunteers" in page.locator("h1").inner_text()
+    for expected in (
+        "Saturdays, 10am to 12 noon",
+        "AB3 9ZZ",
+        "Free",
+        "Just turn up",
+        "01632 960777",
+        "Sam Reviewer",
+    ):
+        assert expected in main, expected
+    assert "pat@example.com" not in "".join(
+        p.read_text() for p in (site / "output").rglob("*.html")
+    )
+    assert (
+        "Pat Volunteer"
+        not in (site / "content/providers/southmoor-cat-and-dog-rescue.yaml").read_text()
+    )
+
+
+def test_registration_works_with_javascript_off(
+    page_without_js: Page, live_site: tuple[Path, str]
+) -> None:
+    site, url = live_site
+    page = page_without_js
+    page.goto(url + "/register")
+    page.get_by_label("Your group's name").fill("Millbrook Knitters")
+    page.get_by_role("button", name="Send for checking").click()
+    page.locator(".nhsuk-error-summary").wait_for()
+    assert page.get_by_label("Your group's name").input_value() == "Millbrook Knitters"
+    page.locator(".nhsuk-error-summary a").first.click()
+    fill_in_as_the_shelter(page)
+    page.get_by_role("button", name="Send for checking").click()
+    page.get_by_text("Thank you: we have your details").wait_for()
+    assert len(list((site / "submissions/pending").iterdir())) == 1
