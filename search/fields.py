@@ -9,15 +9,12 @@ STEMMED = StemmingAnalyzer()
 # Whole words as written (lower-cased), for "did you mean" suggestions.
 WORDS = StandardAnalyzer(stoplist=None, minsize=3)
 
-# Text fields searched, with how much a match in each one counts.
+# Text fields searched, with how much a match in each one counts. Two fields, not one per
+# part of an entry: every field multiplies the terms a query has to merge, and Whoosh is
+# pure Python.
 TEXT_WEIGHTS = {
-    "name": 4.0,
-    "provider_name": 2.0,
-    "summary": 2.0,
-    "tags": 1.5,
-    "place": 1.5,
-    "details": 1.0,
-    "about": 0.5,
+    "title": 3.0,  # the activity's and the provider's names
+    "body": 1.0,  # what it is, details, about, topics, place, languages, access…
 }
 
 
@@ -26,21 +23,20 @@ def schema() -> fields.Schema:
         key=fields.ID(stored=True, unique=True),
         provider=fields.STORED,
         activity=fields.STORED,
-        name=fields.TEXT(analyzer=STEMMED, stored=True),
-        summary=fields.TEXT(analyzer=STEMMED, stored=True),
-        details=fields.TEXT(analyzer=STEMMED, stored=True),
-        provider_name=fields.TEXT(analyzer=STEMMED, stored=True),
-        about=fields.TEXT(analyzer=STEMMED),
-        place=fields.TEXT(analyzer=STEMMED),
-        tags=fields.TEXT(analyzer=STEMMED),
+        name=fields.STORED,
+        provider_name=fields.STORED,
+        summary=fields.STORED,
+        details=fields.STORED,
+        title=fields.TEXT(analyzer=STEMMED),
+        body=fields.TEXT(analyzer=STEMMED),
         spelling=fields.TEXT(analyzer=WORDS),
         domains=fields.KEYWORD(commas=True, stored=True),
         locality=fields.ID(stored=True),
         cost=fields.ID(stored=True),
         join=fields.ID(stored=True),
-        days=fields.KEYWORD(commas=True, stored=True),
-        delivery=fields.KEYWORD(commas=True, stored=True),
-        accessibility=fields.KEYWORD(commas=True, stored=True),
+        days=fields.KEYWORD(commas=True),
+        delivery=fields.KEYWORD(commas=True),
+        accessibility=fields.KEYWORD(commas=True),
         languages=fields.KEYWORD(commas=True, lowercase=True, stored=True),
         sort_name=fields.ID(sortable=True),
         when=fields.STORED,

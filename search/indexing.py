@@ -66,13 +66,12 @@ def _document(directory: Directory, activity: Activity, today: date) -> dict[str
         "provider": provider.slug,
         "activity": activity.slug,
         "name": activity.name,
-        "sort_name": activity.name.casefold(),
+        "provider_name": provider.name,
         "summary": activity.summary,
         "details": details,
-        "provider_name": provider.name,
-        "about": provider.about,
-        "place": " ".join(place),
-        "tags": " ".join(tags),
+        "title": f"{activity.name} {provider.name}",
+        "body": " ".join([activity.summary, details, provider.about, *place, *tags]),
+        "sort_name": activity.name.casefold(),
         "spelling": " ".join(
             [activity.name, activity.summary, details, provider.name, *place, *domain_titles]
         ),

@@ -1,14 +1,22 @@
-"""Answering searches: synonyms, typo tolerance, filters, facets, suggestions, snippets."""
+"""Answering searches: synonyms, typo tolerance, filters, facets, suggestions, snippets.
+
+Whoosh analyses the words, stores the index, gives each posting its BM25F weight,
+suggests spellings and highlights snippets. Combining a query's postings is done here,
+with NumPy, from postings read once per index and kept in memory: Whoosh's collectors are
+pure Python and, once synonyms expand a query, too slow at 10,000 activities for a search
+that must answer in milliseconds (see ``benchmarks/search.py``).
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import highlight, index, query
 from whoosh.searching import Searcher
 
@@ -23,7 +31,6 @@ MAX_TYPO_CHARS = 20  # longer "words" are not misspellings of anything
 CORRECTION_WEIGHT = 0.5  # a guessed spelling counts for less than a word typed correctly
 SYNONYM_WEIGHT = 0.35  # a word found only through synonyms.yaml counts for about a third
 DOMAIN_WEIGHT = 1.5
-SNIPPET_FIELDS = ("summary", "details")
 
 
 class MissingIndex(Exception):
@@ -76,6 +83,13 @@ class SearchResults:
         }
 
 
+@dataclass(frozen=True)
+class _Posting:
+    docs: np.ndarray  # the documents that have the term
+    weights: np.ndarray  # its BM25F weight in each
+    mask: np.ndarray  # True for each document that has it
+
+
 class _Mark(highlight.HtmlFormatter):
     """Highlights as plain ``<mark>`` elements; Whoosh escapes the text around them."""
 
@@ -91,7 +105,11 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self._searcher: Searcher | None = None
-        self._facets: dict[int, dict[str, tuple[str, ...]]] = {}
+        self._count = 0
+        self._postings: dict[tuple[str, str], _Posting] = {}
+        self._facet_docs: dict[str, dict[str, np.ndarray]] = {}
+        self._by_name = np.zeros(0, dtype=np.int64)
+        self._name_rank = np.zeros(0, dtype=np.int64)
         self._language_names: dict[str, str] = {}
 
     def search(self, text: str, filters: Filters | None = None, limit: int = 20) -> SearchResults:
@@ -101,21 +119,31 @@ class SearchIndex:
         with self._lock:
             searcher = self._current()
             wanted, looser, corrections = self._query(searcher, text)
-            narrow = _filter_query(filters)
+            allowed, _ = self._evaluate(_filter_query(filters))
+            if wanted is None:  # only punctuation, stop words or nothing searchable
+                wanted = query.NullQuery
+            matched, scores = self._evaluate(wanted)
+            matched &= allowed
             any_word = False
-            if wanted is None:
-                hits = None
-            elif text:
-                hits = searcher.search(wanted, filter=narrow, limit=limit, optimize=False)
-                if hits.is_empty() and looser is not None:
-                    any_word = True
-                    hits = searcher.search(looser, filter=narrow, limit=limit, optimize=False)
-            else:
-                hits = searcher.search(
-                    wanted, filter=narrow, limit=limit, sortedby="sort_name", optimize=False
-                )
-            suggestion = _corrected(text, corrections)
-            return self._results(hits, text, filters, suggestion, any_word)
+            if text and not matched.any() and looser is not None:
+                any_word, wanted = True, looser
+                matched, scores = self._evaluate(looser)
+                matched &= allowed
+            top = self._top(matched, scores if text else None, limit)
+            words = {term for name, term in wanted.all_terms() if name in TEXT_WEIGHTS}
+            results = [
+                _result(searcher.stored_fields(doc), float(scores[doc]), words) for doc in top
+            ]
+            return SearchResults(
+                query=text,
+                filters=filters,
+                results=results,
+                total=int(np.count_nonzero(matched)),
+                facets=self._facets(matched),
+                suggestion=_corrected(text, corrections),
+                any_word=any_word,
+                labels={"language": dict(self._language_names)},
+            )
 
     def _current(self) -> Searcher:
         try:
@@ -132,22 +160,29 @@ class SearchIndex:
                 self._searcher.close()
             self._searcher = index.open_dir(str(self.path)).searcher()
             self._stamp = stamp
-            self._load_facets(self._searcher)
+            self._load(self._searcher)
         return self._searcher
 
-    def _load_facets(self, searcher: Searcher) -> None:
-        self._facets = {}
-        self._language_names = {}
-        for docnum, stored in searcher.reader().iter_docs():
-            values = {}
-            for facet, field_name in FACETS.items():
-                raw = stored.get(field_name) or ""
-                items = tuple(v.strip() for v in str(raw).split(",") if v.strip())
-                if facet == "language":
-                    self._language_names.update({v.casefold(): v for v in items})
-                    items = tuple(v.casefold() for v in items)
-                values[facet] = items
-            self._facets[docnum] = values
+    def _load(self, searcher: Searcher) -> None:
+        """What every search needs: facet values' documents, A-to-Z order, language names."""
+        reader = searcher.reader()
+        self._count = reader.doc_count_all()
+        self._postings = {}
+        self._facet_docs = {
+            facet: {value: self._posting(name, value).mask for value in reader.field_terms(name)}
+            for facet, name in FACETS.items()
+        }
+        stored = list(reader.iter_docs())
+        by_name = sorted((fields["name"].casefold(), doc) for doc, fields in stored)
+        self._by_name = np.array([doc for _, doc in by_name], dtype=np.int64)
+        self._name_rank = np.empty(self._count, dtype=np.int64)
+        self._name_rank[self._by_name] = np.arange(self._count)
+        self._language_names = {
+            name.strip().casefold(): name.strip()
+            for _, fields in stored
+            for name in str(fields.get("languages") or "").split(",")
+            if name.strip()
+        }
 
     def _query(
         self, searcher: Searcher, text: str
@@ -183,34 +218,72 @@ class SearchIndex:
             return strict[0], None, corrections
         return query.And(strict), (query.Or(loose) if loose else None), corrections
 
-    def _results(
-        self, hits: Any, text: str, filters: Filters, suggestion: str | None, any_word: bool
-    ) -> SearchResults:
-        results: list[Result] = []
-        counts: dict[str, Counter[str]] = {facet: Counter() for facet in FACETS}
-        total = 0
-        if hits is not None:
-            total = len(hits.docs())
-            hits.formatter = _Mark()
-            hits.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-            for hit in hits:
-                results.append(_result(hit, text))
-            for docnum in hits.docs():
-                for facet, values in self._facets.get(docnum, {}).items():
-                    counts[facet].update(values)
-        free = counts.pop("cost", Counter())
-        facets = {facet: dict(counter.most_common()) for facet, counter in counts.items()}
-        facets["free"] = {"free": free.get("free", 0)}
-        return SearchResults(
-            query=text,
-            filters=filters,
-            results=results,
-            total=total,
-            facets=facets,
-            suggestion=suggestion,
-            any_word=any_word,
-            labels={"language": dict(self._language_names)},
+    def _evaluate(self, q: query.Query | None) -> tuple[np.ndarray, np.ndarray]:
+        """The documents ``q`` matches (a boolean array) and their scores.
+
+        A document's score is the sum of the BM25F weights of the query's terms it has,
+        each times the term's boost; ``And`` and ``Or`` decide only which documents match.
+        """
+        if q is None or isinstance(q, query.Every):
+            return np.ones(self._count, dtype=bool), np.zeros(self._count, dtype=np.float32)
+        if q is query.NullQuery:
+            return np.zeros(self._count, dtype=bool), np.zeros(self._count, dtype=np.float32)
+        if isinstance(q, query.Term):
+            posting = self._posting(q.fieldname, q.text)
+            scores = np.zeros(self._count, dtype=np.float32)
+            scores[posting.docs] = posting.weights * q.boost
+            return posting.mask.copy(), scores
+        parts = [self._evaluate(sub) for sub in q.subqueries]
+        join = np.logical_and if isinstance(q, query.And) else np.logical_or
+        return (
+            functools.reduce(join, (mask for mask, _ in parts)),
+            functools.reduce(np.add, (scores for _, scores in parts)),
         )
+
+    def _posting(self, fieldname: str, text: str) -> _Posting:
+        """The documents a term is in and its BM25F weight in each: read once, then kept."""
+        key = (fieldname, text)
+        if key not in self._postings:
+            searcher = self._searcher
+            docs: list[int] = []
+            weights: list[float] = []
+            if key in searcher.reader():
+                scorer = searcher.weighting.scorer(searcher, fieldname, text)
+                matcher = searcher.reader().postings(fieldname, text, scorer=scorer)
+                while matcher.is_active():
+                    docs.append(matcher.id())
+                    weights.append(matcher.score())
+                    matcher.next()
+            mask = np.zeros(self._count, dtype=bool)
+            mask[docs] = True
+            self._postings[key] = _Posting(
+                np.array(docs, dtype=np.int64), np.array(weights, dtype=np.float32), mask
+            )
+        return self._postings[key]
+
+    def _top(self, matched: np.ndarray, scores: np.ndarray | None, limit: int) -> list[int]:
+        """The best ``limit`` documents by score (ties A to Z), or A to Z if no words."""
+        if scores is None:
+            return self._by_name[matched[self._by_name]][:limit].tolist()
+        candidates = np.flatnonzero(matched)
+        if len(candidates) > limit:
+            candidates = candidates[np.argpartition(-scores[candidates], limit)[:limit]]
+        order = np.lexsort((self._name_rank[candidates], -scores[candidates]))
+        return candidates[order].tolist()
+
+    def _facets(self, matched: np.ndarray) -> dict[str, dict[str, int]]:
+        """For each facet, how many of the matched activities have each value."""
+        facets: dict[str, dict[str, int]] = {}
+        for facet, values in self._facet_docs.items():
+            counts = [
+                (int(np.count_nonzero(matched & docs)), value) for value, docs in values.items()
+            ]
+            facets[facet] = {
+                value: n for n, value in sorted(counts, key=lambda c: (-c[0], c[1])) if n
+            }
+        free = facets.pop("cost", {})
+        facets["free"] = {"free": free.get("free", 0)}
+        return facets
 
 
 def _corrected(text: str, corrections: list[tuple[str, str]]) -> str | None:
@@ -268,7 +341,7 @@ def _correction(searcher: Searcher, word: str) -> str | None:
 def _filter_query(filters: Filters) -> query.Query | None:
     terms: list[query.Query] = []
     if filters.domain:
-        terms.append(query.Term("domains", filters.domain))
+        terms.append(query.Term("domains", filters.domain, boost=0.0))
     if filters.locality:
         terms.append(
             query.Or([query.Term("locality", filters.locality), query.Term("locality", "all")])
@@ -288,30 +361,36 @@ def _filter_query(filters: Filters) -> query.Query | None:
     return query.And(terms) if terms else None
 
 
-def _result(hit: Any, text: str) -> Result:
+_FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)
+
+
+def _result(stored: dict[str, Any], score: float, words: set[str]) -> Result:
+    """A result, with the words searched for marked in its summary or details."""
     snippet = ""
-    if text:
-        for field_name in SNIPPET_FIELDS:
-            snippet = hit.highlights(field_name, top=1)
-            if snippet:
-                break
+    for field_name in ("summary", "details"):
+        if words and stored.get(field_name):
+            snippet = highlight.highlight(
+                stored[field_name], words, STEMMED, _FRAGMENTER, _Mark(), top=1
+            )
+        if snippet:
+            break
     if not snippet:
-        snippet = highlight.htmlescape(hit["summary"])
+        snippet = highlight.htmlescape(stored["summary"])
     return Result(
-        provider=hit["provider"],
-        activity=hit["activity"],
-        url=f"/activities/{hit['provider']}/{hit['activity']}/",
-        name=hit["name"],
-        provider_name=hit["provider_name"],
-        summary=hit["summary"],
+        provider=stored["provider"],
+        activity=stored["activity"],
+        url=f"/activities/{stored['provider']}/{stored['activity']}/",
+        name=stored["name"],
+        provider_name=stored["provider_name"],
+        summary=stored["summary"],
         snippet=snippet,
-        when=hit["when"],
-        where=hit["where"],
-        score=round(hit.score, 4) if isinstance(hit.score, float) else 0.0,
-        domains=hit["domains"].split(","),
-        locality=hit["locality"],
-        cost=hit["cost"],
-        join=hit["join"],
-        last_confirmed=hit["last_confirmed"],
-        due_for_review=bool(hit["due_for_review"]),
+        when=stored["when"],
+        where=stored["where"],
+        score=round(score, 4),
+        domains=stored["domains"].split(","),
+        locality=stored["locality"],
+        cost=stored["cost"],
+        join=stored["join"],
+        last_confirmed=stored["last_confirmed"],
+        due_for_review=bool(stored["due_for_review"]),
     )
