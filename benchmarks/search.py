@@ -25,13 +25,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.util
-import logging
 import math
 import random
 import re
+import socket
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 import traceback
 import urllib.error
@@ -47,8 +47,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from waitress.server import create_server
-
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 # This file is called search.py, so the folder Python puts first on the path for a script
@@ -59,14 +57,12 @@ sys.path.insert(0, str(ROOT))
 import search  # noqa: E402
 from healthdir.entries import load_directory  # noqa: E402
 from healthdir.settings import site_settings  # noqa: E402
-from service import create_app  # noqa: E402
 
 SEED = 20261123
 IN_PROCESS_TARGET_MS = 25.0
 HTTP_TARGET_MS = 80.0
 TARGET_ACTIVITIES = 10_000
 HTTP_CLIENTS = 10
-SERVER_THREADS = 8
 LIMIT = 20
 WARM_UP_QUERIES = 5
 SLOWEST_SHOWN = 5
@@ -313,24 +309,33 @@ def print_breakdown(timed: list[Timed]) -> None:
 
 
 @contextlib.contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """Run ``app`` with waitress on a free loopback port, in a daemon thread, while in use."""
-    # With more clients than threads, requests sometimes wait in waitress's queue (which
-    # counts in their time); it warns "Task queue depth is N" each time, so quieten it.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    server = create_server(app, host="127.0.0.1", port=0, threads=SERVER_THREADS)
-
-    def run() -> None:
-        with contextlib.suppress(OSError):  # closing the server ends its loop this way
-            server.run()
-
-    thread = threading.Thread(target=run, name="waitress", daemon=True)
-    thread.start()
+def serving(site: Path, output: Path) -> Iterator[str]:
+    """Run ``healthdir serve`` for ``site`` in its own process (as in production), so the
+    load-generating clients here never compete with it for Python's global lock."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    healthdir = Path(sys.executable).with_name("healthdir")
+    server = subprocess.Popen(
+        [str(healthdir), "serve", "--port", str(port), "--output", str(output)],
+        cwd=site,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
     try:
-        yield f"http://127.0.0.1:{server.effective_port}"
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/search", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError("healthdir serve did not start")
+        yield base
     finally:
-        server.close()
-        thread.join(timeout=5)
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def fetch(base: str, item: Query) -> tuple[float, int, Query]:
@@ -371,7 +376,8 @@ def run(args: argparse.Namespace) -> None:
     providers = math.ceil(args.activities / 2)
     with tempfile.TemporaryDirectory(prefix="healthdir-search-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        site, index_dir, output = tmp / "site", tmp / "search-index", tmp / "output"
+        site, output = tmp / "site", tmp / "output"
+        index_dir = site / "search-index"  # where the site's settings say, for `healthdir serve`
         site.mkdir()
         output.mkdir()
 
@@ -415,9 +421,8 @@ def run(args: argparse.Namespace) -> None:
         print(f"Zero results: {empty} of {len(timed)} ({100 * empty / len(timed):.1f}%)")
         print_breakdown(timed)
 
-        app = create_app(site, output, index=index_dir, unmet_need=tmp / "unmet.sqlite3")
         http_queries = query_mix(args.http_requests, singles, pairs, choices, seed=SEED + 2)
-        with serving(app) as base:
+        with serving(site, output) as base:
             for item in query_mix(WARM_UP_QUERIES, singles, pairs, choices, seed=SEED + 3):
                 fetch(base, item)
             http_millis, seconds = time_http(base, http_queries)

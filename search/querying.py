@@ -31,6 +31,7 @@ MAX_TYPO_CHARS = 20  # longer "words" are not misspellings of anything
 CORRECTION_WEIGHT = 0.5  # a guessed spelling counts for less than a word typed correctly
 SYNONYM_WEIGHT = 0.35  # a word found only through synonyms.yaml counts for about a third
 DOMAIN_WEIGHT = 1.5
+MAX_SNIPPETS = 20_000
 
 
 class MissingIndex(Exception):
@@ -107,6 +108,7 @@ class SearchIndex:
         self._searcher: Searcher | None = None
         self._count = 0
         self._postings: dict[tuple[str, str], _Posting] = {}
+        self._snippets: dict[tuple[int, frozenset[str]], str] = {}
         self._facet_docs: dict[str, dict[str, np.ndarray]] = {}
         self._by_name = np.zeros(0, dtype=np.int64)
         self._name_rank = np.zeros(0, dtype=np.int64)
@@ -131,9 +133,7 @@ class SearchIndex:
                 matched &= allowed
             top = self._top(matched, scores if text else None, limit)
             words = {term for name, term in wanted.all_terms() if name in TEXT_WEIGHTS}
-            results = [
-                _result(searcher.stored_fields(doc), float(scores[doc]), words) for doc in top
-            ]
+            results = [self._result(doc, float(scores[doc]), words) for doc in top]
             return SearchResults(
                 query=text,
                 filters=filters,
@@ -168,6 +168,7 @@ class SearchIndex:
         reader = searcher.reader()
         self._count = reader.doc_count_all()
         self._postings = {}
+        self._snippets = {}
         self._facet_docs = {
             facet: {value: self._posting(name, value).mask for value in reader.field_terms(name)}
             for facet, name in FACETS.items()
@@ -271,6 +272,15 @@ class SearchIndex:
         order = np.lexsort((self._name_rank[candidates], -scores[candidates]))
         return candidates[order].tolist()
 
+    def _result(self, doc: int, score: float, words: set[str]) -> Result:
+        """A result, with the words searched for marked in its summary or details."""
+        key = (doc, frozenset(words))
+        if key not in self._snippets:  # the same search again needs no new highlighting
+            if len(self._snippets) > MAX_SNIPPETS:
+                self._snippets.clear()
+            self._snippets[key] = _snippet(self._searcher.stored_fields(doc), words)
+        return _result(self._searcher.stored_fields(doc), score, self._snippets[key])
+
     def _facets(self, matched: np.ndarray) -> dict[str, dict[str, int]]:
         """For each facet, how many of the matched activities have each value."""
         facets: dict[str, dict[str, int]] = {}
@@ -364,18 +374,19 @@ def _filter_query(filters: Filters) -> query.Query | None:
 _FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)
 
 
-def _result(stored: dict[str, Any], score: float, words: set[str]) -> Result:
-    """A result, with the words searched for marked in its summary or details."""
-    snippet = ""
+def _snippet(stored: dict[str, Any], words: set[str]) -> str:
+    """The best bit of the summary or details with the words marked; else the summary."""
     for field_name in ("summary", "details"):
         if words and stored.get(field_name):
             snippet = highlight.highlight(
                 stored[field_name], words, STEMMED, _FRAGMENTER, _Mark(), top=1
             )
-        if snippet:
-            break
-    if not snippet:
-        snippet = highlight.htmlescape(stored["summary"])
+            if snippet:
+                return snippet
+    return highlight.htmlescape(stored["summary"])
+
+
+def _result(stored: dict[str, Any], score: float, snippet: str) -> Result:
     return Result(
         provider=stored["provider"],
         activity=stored["activity"],

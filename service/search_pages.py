@@ -16,7 +16,7 @@ from search.unmet_need import MAX_MESSAGE_CHARS
 from service.app import services
 
 blueprint = Blueprint("search_pages", __name__)
-PAGE_SIZE = 20
+PAGE_SIZE = 10
 MAX_PAGES = 25
 API_MAX_LIMIT = 100
 
