@@ -88,7 +88,6 @@ class SearchResults:
 class _Posting:
     docs: np.ndarray  # the documents that have the term
     weights: np.ndarray  # its BM25F weight in each
-    mask: np.ndarray  # True for each document that has it
 
 
 class _Mark(highlight.HtmlFormatter):
@@ -99,10 +98,16 @@ class _Mark(highlight.HtmlFormatter):
 
 
 class SearchIndex:
-    """A warm, reusable searcher over the index folder; reopens it when it is rebuilt."""
+    """A warm, reusable searcher over the index folder; reopens it when it is rebuilt.
 
-    def __init__(self, path: Path) -> None:
+    ``preload`` reads every word's postings when the index is opened (a second or two at
+    10,000 activities), so that no search has to: right for a long-running service, not
+    for a one-off command.
+    """
+
+    def __init__(self, path: Path, preload: bool = False) -> None:
         self.path = Path(path)
+        self.preload = preload
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
         self._searcher: Searcher | None = None
@@ -170,9 +175,15 @@ class SearchIndex:
         self._postings = {}
         self._snippets = {}
         self._facet_docs = {
-            facet: {value: self._posting(name, value).mask for value in reader.field_terms(name)}
+            facet: {
+                value: self._mask(self._posting(name, value)) for value in reader.field_terms(name)
+            }
             for facet, name in FACETS.items()
         }
+        if self.preload:
+            for name in TEXT_WEIGHTS:
+                for term in reader.field_terms(name):
+                    self._posting(name, term)
         stored = list(reader.iter_docs())
         by_name = sorted((fields["name"].casefold(), doc) for doc, fields in stored)
         self._by_name = np.array([doc for _, doc in by_name], dtype=np.int64)
@@ -233,7 +244,7 @@ class SearchIndex:
             posting = self._posting(q.fieldname, q.text)
             scores = np.zeros(self._count, dtype=np.float32)
             scores[posting.docs] = posting.weights * q.boost
-            return posting.mask.copy(), scores
+            return self._mask(posting), scores
         parts = [self._evaluate(sub) for sub in q.subqueries]
         join = np.logical_and if isinstance(q, query.And) else np.logical_or
         return (
@@ -255,12 +266,15 @@ class SearchIndex:
                     docs.append(matcher.id())
                     weights.append(matcher.score())
                     matcher.next()
-            mask = np.zeros(self._count, dtype=bool)
-            mask[docs] = True
             self._postings[key] = _Posting(
-                np.array(docs, dtype=np.int64), np.array(weights, dtype=np.float32), mask
+                np.array(docs, dtype=np.int64), np.array(weights, dtype=np.float32)
             )
         return self._postings[key]
+
+    def _mask(self, posting: _Posting) -> np.ndarray:
+        mask = np.zeros(self._count, dtype=bool)
+        mask[posting.docs] = True
+        return mask
 
     def _top(self, matched: np.ndarray, scores: np.ndarray | None, limit: int) -> list[int]:
         """The best ``limit`` documents by score (ties A to Z), or A to Z if no words."""

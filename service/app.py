@@ -63,7 +63,7 @@ def create_app(
         "settings": settings,
         "output": Path(output or root / "output").resolve(),
         "providers": Path(settings["PATH"]) / "providers",
-        "search": SearchIndex(index or index_path(root, settings)),
+        "search": SearchIndex(index or index_path(root, settings), preload=True),
         "unmet_need": UnmetNeed(unmet_need or unmet_need_path(root, settings)),
         "queue": queue,
         "directory": None,
