@@ -27,9 +27,10 @@ def schema() -> fields.Schema:
         provider_name=fields.STORED,
         summary=fields.STORED,
         details=fields.STORED,
-        title=fields.TEXT(analyzer=STEMMED),
-        body=fields.TEXT(analyzer=STEMMED),
-        spelling=fields.TEXT(analyzer=WORDS),
+        # No word positions: nothing searches phrases, and they double the index.
+        title=fields.TEXT(analyzer=STEMMED, phrase=False),
+        body=fields.TEXT(analyzer=STEMMED, phrase=False),
+        spelling=fields.TEXT(analyzer=WORDS, phrase=False),
         domains=fields.KEYWORD(commas=True, stored=True),
         locality=fields.ID(stored=True),
         cost=fields.ID(stored=True),

@@ -11,7 +11,6 @@ from whoosh import index
 
 from healthdir.atomic import swap_into_place
 from healthdir.entries import Activity, Directory
-from healthdir.entries.safe_markdown import markdown_to_text
 from healthdir.formatting import and_list, labelled
 from search.fields import schema
 
@@ -43,7 +42,7 @@ def build_index(directory: Directory, path: Path, today: date) -> int:
 
 def _document(directory: Directory, activity: Activity, today: date) -> dict[str, object]:
     provider, site = activity.provider, directory.site
-    details = markdown_to_text(activity.details)
+    details = activity.details_text
     domain_titles = [directory.domains[d].title for d in activity.domains]
     venue = activity.venue
     place = [site.locality_name(activity.locality)]

@@ -10,7 +10,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from healthdir.entries.safe_markdown import render_markdown
+from healthdir.entries.safe_markdown import html_to_text, render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ALL_LOCALITIES = "all"
@@ -163,6 +163,11 @@ class Activity:
     def details_html(self) -> str:
         """``details`` as safe HTML: raw HTML removed, links made safe."""
         return render_markdown(self.details)
+
+    @cached_property
+    def details_text(self) -> str:
+        """``details`` as plain words, for search and snippets."""
+        return html_to_text(self.details_html)
 
     @property
     def days(self) -> tuple[str, ...]:

@@ -38,6 +38,6 @@ def sanitise_html(html: str) -> str:
     )
 
 
-def markdown_to_text(text: str) -> str:
-    """The words of a Markdown field with all markup gone, for search and snippets."""
-    return html.unescape(nh3.clean(render_markdown(text), tags=set())).strip()
+def html_to_text(html_text: str) -> str:
+    """The words of rendered, sanitised HTML with all markup gone."""
+    return html.unescape(nh3.clean(html_text, tags=set())).strip()
