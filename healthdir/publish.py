@@ -1,7 +1,9 @@
-"""Build the site into a temporary folder, then swap it into place in one step.
+"""Build the site and its search index into temporary folders, then swap both in.
 
 A failed build never touches what is already published: Pelican writes into a fresh
-folder beside the output, and only a complete build replaces it.
+folder beside the output, the index is written beside the live one, and only when both
+are complete do they replace what is there. The index is written in a second process
+while Pelican renders, so a build uses both of a small server's cores.
 """
 
 from __future__ import annotations
@@ -9,18 +11,22 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from pelican import Pelican
 
 from healthdir.atomic import swap_into_place
 from healthdir.entries import Directory, Problem, load_directory
 from healthdir.settings import index_path, site_settings
-from search import build_index
+from search import staging_folder, write_index
 
 # The Pelican setting through which the build hands the checked directory to the plugin.
 PRELOADED = "HEALTHDIR_DIRECTORY"
@@ -49,13 +55,18 @@ def build(
 
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    live_index = (index or index_path(root, settings)).resolve()
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+    index_staging = staging_folder(live_index)
     try:
-        _run_pelican(root, staging, directory, today)
-        build_index(directory, index or index_path(root, settings), today)
+        with _alongside(write_index, directory, index_staging, today) as indexed:
+            _run_pelican(root, staging, directory, today)
+        indexed.result()
         swap_into_place(staging, output)
+        swap_into_place(index_staging, live_index)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(index_staging, ignore_errors=True)
         raise
     return directory
 
@@ -76,6 +87,22 @@ def _run_pelican(root: Path, staging: Path, directory: Directory, today: date) -
     if errors.messages:
         raise BuildFailed("Pelican reported errors: " + "; ".join(errors.messages))
     os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
+
+
+@contextlib.contextmanager
+def _alongside(task: Callable[..., Any], *args: Any) -> Iterator[Future[Any]]:
+    """Run ``task(*args)`` in a forked process while the ``with`` block runs.
+
+    Forking shares the loaded directory with the child without copying it; where fork is
+    not available the task simply runs first, in this process.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        done: Future[Any] = Future()
+        done.set_result(task(*args))
+        yield done
+        return
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool.submit(task, *args)
 
 
 class _ErrorCounter(logging.Handler):

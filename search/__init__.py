@@ -9,7 +9,16 @@ Everything else uses this small interface:
 """
 
 from search.filters import FACETS, Filters
-from search.indexing import build_index
+from search.indexing import build_index, staging_folder, write_index
 from search.querying import Result, SearchIndex, SearchResults
 
-__all__ = ["FACETS", "Filters", "Result", "SearchIndex", "SearchResults", "build_index"]
+__all__ = [
+    "FACETS",
+    "Filters",
+    "Result",
+    "SearchIndex",
+    "SearchResults",
+    "build_index",
+    "staging_folder",
+    "write_index",
+]

@@ -22,21 +22,33 @@ def build_index(directory: Directory, path: Path, today: date) -> int:
 
     Returns the number of activities indexed.
     """
-    path = path.resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.building-", dir=path.parent))
+    staging = staging_folder(path)
     try:
-        ix = index.create_in(str(staging), schema())
-        writer = ix.writer(limitmb=128)
-        activities = directory.listed_activities()
-        for activity in activities:
-            writer.add_document(**_document(directory, activity, today))
-        writer.commit(optimize=True)
-        staging.chmod(0o755)
-        swap_into_place(staging, path)
+        count = write_index(directory, staging, today)
+        swap_into_place(staging, path.resolve())
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return count
+
+
+def staging_folder(path: Path) -> Path:
+    """A fresh, empty folder beside ``path`` to build a new index in."""
+    path = path.resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.building-", dir=path.parent))
+    staging.chmod(0o755)
+    return staging
+
+
+def write_index(directory: Directory, folder: Path, today: date) -> int:
+    """Write an index of every listed activity into the empty ``folder``."""
+    ix = index.create_in(str(folder), schema())
+    writer = ix.writer(limitmb=128)
+    activities = directory.listed_activities()
+    for activity in activities:
+        writer.add_document(**_document(directory, activity, today))
+    writer.commit(optimize=True)
     return len(activities)
 
 

@@ -87,6 +87,7 @@ def test_a_failing_pelican_build_leaves_the_published_site_intact(site: Path) ->
     out = site / "public"
     assert run(HEALTHDIR, "build", "--output", out, cwd=site).returncode == 0
     published = sorted(p.relative_to(out) for p in out.rglob("*"))
+    index_before = (site / "search-index").stat().st_ino
     (site / "theme/templates/activity.html").write_text(
         "{% extends 'base.html' %}{% block content %}{{ broken(}}{% endblock %}"
     )
@@ -101,6 +102,7 @@ def test_a_failing_pelican_build_leaves_the_published_site_intact(site: Path) ->
     page = out / "activities/anytown-cat-and-dog-shelter/dog-walking-volunteers/index.html"
     assert "Mill Park." in page.read_text()
     assert [p.name for p in site.iterdir() if ".building-" in p.name] == []
+    assert (site / "search-index").stat().st_ino == index_before  # the index stays too
 
 
 def test_rebuild_replaces_the_output_and_drops_removed_pages(site: Path) -> None:
