@@ -11,6 +11,7 @@ from pathlib import Path
 
 from healthdir.entries import Directory, Site, load_directory
 from healthdir.entries.directory import load_domains
+from healthdir.entries.yaml_writer import dump_entry
 from healthdir.formatting import long_date
 from healthdir.publish import BuildFailed, build
 from healthdir.settings import (
@@ -310,7 +311,8 @@ def _show_submission(sub: Submission, providers: Path, directory: Directory, tod
     try:
         proposal = propose(sub, providers, directory, today, by="(you)")
     except QueueError as exc:
-        print(f"\nIt cannot be approved as it stands: {exc}")
+        print(f"\n{exc}\n\nAs it was sent:\n")
+        print(dump_entry(sub.entry or {}))
         return 1
     if proposal.current:
         print(f"\nChanges to {proposal.path} if approved:\n")

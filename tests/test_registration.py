@@ -292,3 +292,46 @@ class TestReview:
             "new", entry=check(**SHELTER).entry, target="x", now=datetime(2026, 11, 1, 9, 30)
         )
         assert sub.age_days(TODAY) == 21
+
+
+def test_review_commands(site: Path) -> None:
+    import subprocess
+    import sys
+
+    healthdir = Path(sys.executable).with_name("healthdir")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([healthdir, *args], cwd=site, capture_output=True, text=True)
+
+    assert run("submissions").stdout.strip() == "Nothing is waiting to be checked."
+    write_provider(site, "anytown-cat-and-dog-shelter", GOOD_PROVIDER)
+    queue = SubmissionQueue(site / "submissions")
+    result = check(**{**SHELTER, "group_name": "Anytown Cat and Dog Shelter", "locality": "north"})
+    directory, _ = load_directory(site, site_settings(site), today=TODAY)
+    new, _ = queue.submit("new", entry=result.entry, private=result.private, target="shelter-two",
+                          duplicates=likely_duplicates(result.entry, directory))  # fmt: skip
+    update, _ = queue.submit(
+        "update", entry=check(**{**SHELTER, "group_name": "Anytown Cat and Dog Shelter", "locality": "north",
+                                 "when": "Sundays only"}).entry,
+        target="anytown-cat-and-dog-shelter", activity="dog-walking-volunteers",
+    )  # fmt: skip
+    listing = run("submissions").stdout
+    assert "2 submissions waiting, oldest first:" in listing
+    assert f"{new.id}  new" in listing
+    assert "possible duplicate of anytown-cat-and-dog-shelter: same name" in listing
+    assert "updates anytown-cat-and-dog-shelter/dog-walking-volunteers" in listing
+    shown = run("submissions", "show", new.id)
+    assert "From (private, never published): Pat Volunteer, pat@example.com" in shown.stdout
+    assert "name: Anytown Cat and Dog Shelter" in shown.stdout
+    diff = run("submissions", "show", update.id).stdout
+    assert "+    when: Sundays only" in diff
+    refused = run("approve", new.id, "--by", "Sam")
+    assert (
+        refused.returncode == 1
+        and "is already used by anytown-cat-and-dog-shelter" in refused.stderr
+    )
+    assert "Traceback" not in refused.stderr
+    assert run("approve", update.id, "--by", "Sam").returncode == 0
+    assert run("reject", new.id, "--reason", "Duplicate of the existing listing").returncode == 0
+    assert run("submissions").stdout.strip() == "Nothing is waiting to be checked."
+    assert run("submissions", "show", "../../etc").returncode == 1
