@@ -391,7 +391,7 @@ def run(args: argparse.Namespace) -> None:
             shown = "\n".join(f"  {problem}" for problem in problems[:20])
             raise RuntimeError(f"The generated site has {len(problems)} problems:\n{shown}")
         start = time.perf_counter()
-        indexed = search.build_index(directory, index_dir, today)
+        indexed = search.build_index(directory, index_dir)
         indexing = time.perf_counter() - start
         print(f"Providers: {len(entries)}  Activities indexed: {indexed}")
         print(f"Generating the site: {generated:.2f} s  Loading it: {loaded:.2f} s")

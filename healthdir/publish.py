@@ -59,7 +59,7 @@ def build(
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     index_staging = staging_folder(live_index)
     try:
-        with _alongside(write_index, directory, index_staging, today) as indexed:
+        with _alongside(write_index, directory, index_staging) as indexed:
             _run_pelican(root, staging, directory, today)
         indexed.result()
         swap_into_place(staging, output)

@@ -23,7 +23,7 @@ def likely_duplicates(entry: dict[str, Any], directory: Directory, target: str =
     name = _plain(entry.get("name", ""))
     charity = str(entry.get("charity_number", "")).strip()
     localities = {a.get("locality") for a in entry.get("activities", [])}
-    for provider in directory.providers:
+    for provider in directory.all_providers:
         if provider.slug == target:
             continue
         if charity and charity == provider.charity_number:

@@ -134,7 +134,7 @@ def _merge(current: dict[str, Any], entry: dict[str, Any], activity_slug: str) -
 def _check(data: dict[str, Any], directory: Directory, today: date, slug: str) -> None:
     site = directory.site
     problems = validate_entry(_as_text(data), list(directory.domains), list(site.localities), today)
-    others = {p.name.casefold(): p.slug for p in directory.providers if p.slug != slug}
+    others = {p.name.casefold(): p.slug for p in directory.all_providers if p.slug != slug}
     if str(data.get("name", "")).casefold() in others:
         problems.append((("name",), f"is already used by {others[data['name'].casefold()]}."))
     if problems:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from datetime import date
 from pathlib import Path
 
 from whoosh import index
@@ -17,14 +16,14 @@ from search.fields import schema
 DUE_FOR_REVIEW_BOOST = 0.8  # ranks below an equally relevant, freshly confirmed activity
 
 
-def build_index(directory: Directory, path: Path, today: date) -> int:
+def build_index(directory: Directory, path: Path) -> int:
     """Index every listed activity into ``path``, replacing any index there in one step.
 
     Returns the number of activities indexed.
     """
     staging = staging_folder(path)
     try:
-        count = write_index(directory, staging, today)
+        count = write_index(directory, staging)
         swap_into_place(staging, path.resolve())
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -41,18 +40,18 @@ def staging_folder(path: Path) -> Path:
     return staging
 
 
-def write_index(directory: Directory, folder: Path, today: date) -> int:
+def write_index(directory: Directory, folder: Path) -> int:
     """Write an index of every listed activity into the empty ``folder``."""
     ix = index.create_in(str(folder), schema())
     writer = ix.writer(limitmb=128)
     activities = directory.listed_activities()
     for activity in activities:
-        writer.add_document(**_document(directory, activity, today))
+        writer.add_document(**_document(directory, activity))
     writer.commit(optimize=True)
     return len(activities)
 
 
-def _document(directory: Directory, activity: Activity, today: date) -> dict[str, object]:
+def _document(directory: Directory, activity: Activity) -> dict[str, object]:
     provider, site = activity.provider, directory.site
     details = activity.details_text
     domain_titles = [directory.domains[d].title for d in activity.domains]
@@ -71,7 +70,7 @@ def _document(directory: Directory, activity: Activity, today: date) -> dict[str
         *labelled(activity.suitable_for, "suitable_for"),
         *activity.languages,
     ]
-    due = site.is_due_for_review(provider.last_confirmed, today)
+    due = provider.is_due_for_review
     return {
         "key": f"{provider.slug}/{activity.slug}",
         "provider": provider.slug,

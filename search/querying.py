@@ -357,8 +357,9 @@ def _correction(searcher: Searcher, word: str) -> str | None:
         return None
     distance = 1 if len(word) < 8 else 2
     close = searcher.suggest("spelling", word, limit=1, maxdist=distance, prefix=1)
-    if not close and len(word) >= 6:  # two letters swapped or doubled, as in "lonley"
-        close = searcher.suggest("spelling", word, limit=1, maxdist=2, prefix=2)
+    if not close and len(word) >= 6:  # two letters swapped, as in "lonley"
+        swapped = searcher.suggest("spelling", word, limit=5, maxdist=2, prefix=2)
+        close = [c for c in swapped if sorted(c) == sorted(word)]
     return close[0] if close and close[0] != word else None
 
 

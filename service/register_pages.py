@@ -103,7 +103,7 @@ def _existing(reference: str) -> tuple[str, str, dict[str, Any], dict[str, Any]]
     if not (SLUG.match(provider) and SLUG.match(activity)):
         abort(404)
     directory = current_directory()
-    found = next((p for p in directory.providers if p.slug == provider), None)
+    found = next((p for p in directory.all_providers if p.slug == provider), None)
     if found is None:
         abort(404)
     data = read_yaml(services()["providers"] / f"{provider}.yaml").data

@@ -27,6 +27,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 DIRECTORY, _ = load_directory(REPO, site_settings(REPO), today=TODAY)
 SHELTER = next(p for p in DIRECTORY.providers if "Cat and Dog" in p.name)
 PAUSED = next(a for a in DIRECTORY.listed_activities() if a.is_paused)
+DUE = next(p for p in DIRECTORY.providers if p.is_due_for_review)
 PAGE_TYPES = {
     "home": "/",
     "domains": "/domains/",
@@ -38,6 +39,8 @@ PAGE_TYPES = {
     "activity": f"/{SHELTER.activities[0].url}",
     "paused activity": f"/{PAUSED.url}",
     "recently confirmed": "/recently-confirmed/",
+    "how up to date": "/freshness/",
+    "activity due for review": f"/{DUE.listed_activities[0].url}",
     "accessibility statement": "/accessibility/",
     "about": "/about/",
     "search unavailable": "/search/",

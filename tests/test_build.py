@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -31,15 +32,18 @@ def text_of(soup: BeautifulSoup) -> str:
 
 def test_sample_content_is_valid_and_big_enough() -> None:
     assert PROBLEMS == []
-    assert len(DIRECTORY.providers) >= 30
-    assert sum(len(p.activities) for p in DIRECTORY.providers) >= 45
+    assert len(DIRECTORY.all_providers) >= 30
+    assert sum(len(p.activities) for p in DIRECTORY.all_providers) >= 45
     assert {d for a in LISTED for d in a.domains} == set(DIRECTORY.domains)
     assert len(DIRECTORY.domains) == 6
     assert {a.locality for a in LISTED} >= {*SETTINGS["LOCALITIES"], "all"}
     assert sum(a.is_paused for a in LISTED) == 1
-    old = [p for p in DIRECTORY.providers if (TODAY - p.last_confirmed).days > 365]
+    old = [p for p in DIRECTORY.all_providers if (TODAY - p.last_confirmed).days > 365]
     assert len(old) == 2
-    languages = {lang for a in LISTED for lang in a.languages}
+    assert DIRECTORY.hidden == sorted(old, key=lambda p: p.name.casefold())
+    languages = {
+        lang for p in DIRECTORY.all_providers for a in p.activities for lang in a.languages
+    }
     assert {"Urdu", "Polish", "Somali", "Bengali"} <= languages
     assert any(a.cost == "paid" for a in LISTED)
     assert any("online" in a.delivery for a in LISTED)
@@ -233,3 +237,45 @@ def test_hostile_text_comes_out_inert(site: Path) -> None:
     assert "<script>alert(1)</script> Shelter" in soup.h1.get_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;em&gt;Walk&lt;/em&gt;" in html
+
+
+def test_freshness_policy_on_a_fixed_build_date(site: Path) -> None:
+    dates = {"fresh-group": "2026-09-01", "due-group": "2026-03-03", "overdue-group": "2025-11-01"}
+    for slug, confirmed in dates.items():
+        name = slug.replace("-", " ").title()
+        write_provider(
+            site,
+            slug,
+            GOOD_PROVIDER.replace("Anytown Cat and Dog Shelter", name)
+            .replace("last_confirmed: 2026-10-14", f"last_confirmed: {confirmed}")
+            .replace("on: 2026-10-14", f"on: {confirmed}"),
+        )
+    out = site / "output"
+    build(site, out, today=TODAY, index=site / "index")
+    warning = "These details were last confirmed on 3 March 2026 and may have changed. Check with the group before you go."
+    assert warning in text_of(page(out, "providers/due-group"))
+    assert warning in text_of(page(out, "activities/due-group/dog-walking-volunteers"))
+    assert "may have changed" not in text_of(
+        page(out, "activities/fresh-group/dog-walking-volunteers")
+    )
+    assert not (out / "providers/overdue-group").exists()
+    assert not (out / "activities/overdue-group").exists()
+    assert "overdue-group" not in (out / "providers/index.html").read_text()
+    from search import SearchIndex
+
+    found = SearchIndex(site / "index").search("dog walking").results
+    assert [r.provider for r in found] == ["fresh-group", "due-group"]
+    assert (site / "content/providers/overdue-group.yaml").exists()  # kept, not deleted
+    # The same content built a year earlier: nothing is due or hidden yet.
+    build(site, out, today=date(2026, 9, 2), index=site / "index")
+    assert (out / "providers/overdue-group/index.html").exists()
+    assert "may have changed" not in text_of(page(out, "providers/due-group"))
+
+
+def test_how_up_to_date_page(sample_output: Path) -> None:
+    soup = page(sample_output, "freshness")
+    text = text_of(soup)
+    everything = [(p, a) for p in DIRECTORY.all_providers for a in p.listed_activities]
+    six = sum(1 for p, _ in everything if (TODAY - p.last_confirmed).days < 183)
+    assert f"of activities were confirmed in the last 6 months ({six} of {len(everything)})" in text
+    assert "After 12 months without a confirmation, we take the listing off the website" in text

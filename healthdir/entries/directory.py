@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ import markdown
 from healthdir.entries.checks import check_entry
 from healthdir.entries.model import (
     ALL_LOCALITIES,
+    OVERDUE,
     SLUG,
     Activity,
     Domain,
@@ -36,7 +37,14 @@ class Directory:
 
     site: Site
     domains: dict[str, Domain]
-    providers: list[Provider]
+    providers: list[Provider]  # published: fresh or due for review
+    hidden: list[Provider] = field(default_factory=list)  # overdue: kept, not published
+    today: date = field(default_factory=date.today)  # the build date freshness is from
+
+    @property
+    def all_providers(self) -> list[Provider]:
+        """Every valid provider file, published or hidden, A to Z."""
+        return sorted(self.providers + self.hidden, key=lambda p: p.name.casefold())
 
     def listed_activities(self) -> list[Activity]:
         """Every activity that is not closed, A to Z by name."""
@@ -134,7 +142,12 @@ def load_directory(
                 names[key] = shown
                 providers.append(provider)
     providers.sort(key=lambda p: p.name.casefold())
-    return Directory(site=site, domains=domains, providers=providers), sorted(problems)
+    for provider in providers:
+        provider.freshness = site.freshness(provider.last_confirmed, today)
+    shown = [p for p in providers if p.freshness != OVERDUE]
+    hidden = [p for p in providers if p.freshness == OVERDUE]
+    directory = Directory(site=site, domains=domains, providers=shown, hidden=hidden, today=today)
+    return directory, sorted(problems)
 
 
 def load_provider(

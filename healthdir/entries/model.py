@@ -14,6 +14,7 @@ from healthdir.entries.safe_markdown import html_to_text, render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ALL_LOCALITIES = "all"
+FRESH, DUE, OVERDUE = "fresh", "due", "overdue"
 
 
 def add_months(day: date, months: int) -> date:
@@ -42,13 +43,28 @@ class Site:
     localities: dict[str, str]
     review_after_months: int = 6
     hide_after_months: int = 12
+    check_after_months: int = 24
     team_name: str = ""
     team_email: str = ""
     team_phone: str = ""
 
     def is_due_for_review(self, last_confirmed: date, today: date) -> bool:
         """Whether details confirmed on ``last_confirmed`` are due a fresh check."""
-        return today >= add_months(last_confirmed, self.review_after_months)
+        return today >= self.review_date(last_confirmed)
+
+    def review_date(self, last_confirmed: date) -> date:
+        """From this day the details are "due for review" and say they may have changed."""
+        return add_months(last_confirmed, self.review_after_months)
+
+    def hide_date(self, last_confirmed: date) -> date:
+        """From this day the details are "overdue" and left out of the published site."""
+        return add_months(last_confirmed, self.hide_after_months)
+
+    def freshness(self, last_confirmed: date, today: date) -> str:
+        """``fresh``, ``due`` (for review) or ``overdue`` (hidden) on ``today``."""
+        if today >= self.hide_date(last_confirmed):
+            return OVERDUE
+        return DUE if today >= self.review_date(last_confirmed) else FRESH
 
     def locality_name(self, locality_id: str) -> str:
         if locality_id == ALL_LOCALITIES:
@@ -63,6 +79,7 @@ class Site:
             localities=dict(settings.get("LOCALITIES") or {}),
             review_after_months=int(settings.get("REVIEW_AFTER", 6)),
             hide_after_months=int(settings.get("HIDE_AFTER", 12)),
+            check_after_months=int(settings.get("CHECK_AFTER", 24)),
             team_name=str(team.get("name", "")),
             team_email=str(team.get("email", "")),
             team_phone=str(team.get("phone", "")),
@@ -190,7 +207,12 @@ class Provider:
     charity_number: str = ""
     checked_by: str = ""
     checked_on: date | None = None
+    freshness: str = FRESH  # on the build date: fresh, due (for review) or overdue (hidden)
     activities: list[Activity] = field(default_factory=list)
+
+    @property
+    def is_due_for_review(self) -> bool:
+        return self.freshness == DUE
 
     @property
     def url(self) -> str:

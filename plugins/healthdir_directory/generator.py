@@ -12,6 +12,7 @@ from pelican.generators import Generator
 
 from healthdir import theme
 from healthdir.entries import Directory, load_directory
+from healthdir.entries.freshness import confirmed_within
 from healthdir.entries.model import ALL_LOCALITIES
 from healthdir.publish import PRELOADED
 
@@ -105,6 +106,13 @@ class DirectoryGenerator(Generator):
             "recently_confirmed",
             "recently-confirmed/",
             providers=d.recently_confirmed(),
+        )
+        self._page(
+            "freshness/index.html",
+            "freshness",
+            "freshness/",
+            shares=[confirmed_within(d, 6), confirmed_within(d, 12)],
+            today=d.today,
         )
         # Static hosting has no search service: /search explains and offers browsing.
         self._page("search/index.html", "search_fallback", "search/")
