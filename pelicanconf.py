@@ -15,9 +15,20 @@ LOCALITIES = {
     "south": "Anytown South",
 }
 
-# Freshness policy, in months since a provider's `last_confirmed`.
+# Freshness policy, in months since a provider's `last_confirmed`: after REVIEW_AFTER its
+# pages say the details may have changed; after HIDE_AFTER it is left out of the site,
+# search and open data (its file stays). CHECK_AFTER: the directory team's own check.
 REVIEW_AFTER = 6
 HIDE_AFTER = 12
+CHECK_AFTER = 24
+
+# Confirmation links in reminder emails: where the web service is reached from outside,
+# and how many days a link works. Links are signed with HEALTHDIR_SECRET_KEY from the
+# environment, or else a key kept in var/secret-key (never committed).
+SERVICE_URL = "http://127.0.0.1:8000"
+CONFIRM_LINK_DAYS = 60
+CONFIRMATION_LOG = "var/confirmations.log"
+REMINDER_STATE = "var/reminders.json"
 
 # Who runs the directory: shown on every page as the people to contact.
 DIRECTORY_TEAM = {

@@ -5,18 +5,36 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
+import re
+import secrets
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from healthdir.confirmations import confirm_link
 from healthdir.entries import Directory, Site, load_directory
 from healthdir.entries.directory import load_domains
+from healthdir.entries.freshness import (
+    STATE_WORDS,
+    STATES,
+    check_overdue,
+    confirmed_within,
+    counts_by,
+    oldest_first,
+    review_and_hide_dates,
+)
 from healthdir.entries.yaml_writer import dump_entry
 from healthdir.formatting import long_date
+from healthdir.prize_draw import draw, entrants
 from healthdir.publish import BuildFailed, build
+from healthdir.reminders import load_state, reminders_due, send
+from healthdir.secret import secret_key
 from healthdir.settings import (
     NotASite,
     index_path,
+    site_path,
     site_settings,
     submissions_path,
     unmet_need_path,
@@ -27,6 +45,7 @@ from search import Filters, SearchIndex
 from search.querying import MissingIndex
 from search.unmet_need import UnmetNeed
 
+DATE_HELP = "work as if today were this day (YYYY-MM-DD), to plan ahead or test"
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 JOIN = ["drop-in", "contact-first", "referral"]
 
@@ -49,7 +68,33 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument(
         "--output", type=Path, default=Path("output"), help="where to publish (default: output)"
     )
+    build_cmd.add_argument("--date", type=date.fromisoformat, default=None, help=DATE_HELP)
     build_cmd.set_defaults(run=_build)
+
+    link = commands.add_parser(
+        "confirm-link", help="print a provider's one-click confirmation link"
+    )
+    link.add_argument("provider", help="the provider's file name without .yaml")
+    link.set_defaults(run=_confirm_link)
+
+    remind = commands.add_parser("remind", help="email providers whose details are due a check")
+    remind.add_argument("--dry-run", action="store_true", help="print the emails; send nothing")
+    remind.add_argument("--date", type=date.fromisoformat, default=None, help=DATE_HELP)
+    remind.set_defaults(run=_remind)
+
+    fresh = commands.add_parser("freshness", help="how up to date the directory is")
+    fresh.add_argument("--csv", action="store_true", help="one row per provider, as CSV")
+    fresh.add_argument("--date", type=date.fromisoformat, default=None, help=DATE_HELP)
+    fresh.set_defaults(run=_freshness)
+
+    prize = commands.add_parser(
+        "prize-draw", help="draw the month's winner among groups that confirmed"
+    )
+    prize.add_argument("month", help="YYYY-MM")
+    prize.add_argument(
+        "--seed", type=int, default=None, help="re-run an earlier draw with its seed"
+    )
+    prize.set_defaults(run=_prize_draw)
 
     search_cmd = commands.add_parser(
         "search", help="search the built directory, as a link worker would"
@@ -138,7 +183,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     try:
-        directory = build(Path.cwd(), args.output, today=date.today())
+        directory = build(Path.cwd(), args.output, today=args.date or date.today())
     except BuildFailed as exc:
         for problem in exc.problems:
             print(problem)
@@ -336,6 +381,129 @@ def _reject(args: argparse.Namespace) -> int:
     sub = queue.get(args.id)
     reject(queue, sub, args.reason, date.today())
     print(f"Closed {sub.id} without publishing it.")
+    return 0
+
+
+def _loaded(today: date | None = None) -> tuple[Path, dict, Directory]:
+    root = Path.cwd()
+    settings = site_settings(root)
+    directory, _ = load_directory(root, settings, today=today or date.today())
+    return root, settings, directory
+
+
+def _linker(root: Path, settings: dict) -> Callable[[str], str]:
+    secret = secret_key(root)
+    return lambda slug: confirm_link(
+        slug, settings.get("SERVICE_URL", "http://127.0.0.1:8000"), secret
+    )
+
+
+def _confirm_link(args: argparse.Namespace) -> int:
+    root, settings, directory = _loaded()
+    if args.provider not in {p.slug for p in directory.all_providers}:
+        print(
+            f'healthdir confirm-link: there is no provider "{args.provider}" '
+            "(use its file name in content/providers, without .yaml)",
+            file=sys.stderr,
+        )
+        return 1
+    print(_linker(root, settings)(args.provider))
+    return 0
+
+
+def _remind(args: argparse.Namespace) -> int:
+    root, settings, directory = _loaded(args.date)
+    state_path = site_path(root, settings, "REMINDER_STATE", "var/reminders.json")
+    state = load_state(state_path)
+    sender = os.environ.get("HEALTHDIR_SMTP_FROM") or directory.site.team_email
+    due = reminders_due(directory, state, _linker(root, settings), sender)
+    if args.dry_run:
+        for reminder in due:
+            message = reminder.message
+            print(
+                f"{'=' * 70}\nTo: {message['To']}\nFrom: {message['From']}\nSubject: {message['Subject']}\n"
+            )
+            print(message.get_content())
+        print(
+            f"{_count(len(due), 'reminder')} would be sent (dry run: nothing sent, nothing recorded)."
+        )
+        return 0
+    send(due, state_path, state)
+    for reminder in due:
+        print(f"Sent “{reminder.step}” to {reminder.provider.name} ({reminder.to})")
+    print(f"{_count(len(due), 'reminder')} sent.")
+    return 0
+
+
+def _freshness(args: argparse.Namespace) -> int:
+    _, _, directory = _loaded(args.date)
+    if args.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(
+            [
+                "provider",
+                "name",
+                "state",
+                "last_confirmed",
+                "review_from",
+                "hidden_from",
+                "checked_on",
+            ]
+        )
+        for p in oldest_first(directory):
+            review, hide = review_and_hide_dates(p, directory)
+            writer.writerow(
+                [p.slug, p.name, p.freshness, p.last_confirmed, review, hide, p.checked_on or ""]
+            )
+        return 0
+    every = [p.freshness for p in directory.all_providers]
+    print(
+        f"Freshness on {long_date(directory.today)}: "
+        + ", ".join(f"{every.count(state)} {STATE_WORDS[state]}" for state in STATES)
+        + " (providers)"
+    )
+    for share in (confirmed_within(directory, 6), confirmed_within(directory, 12)):
+        print(
+            f"Activities confirmed in the last {share.months} months: {share.percent}% ({share.confirmed} of {share.total})"
+        )
+    for key, title in (("locality", "By area"), ("domain", "By topic")):
+        print(f"\n{title} (activities: fresh / due / overdue):")
+        for group, counts in sorted(counts_by(directory, key).items()):
+            print(f"  {group:<20} {counts['fresh']:4} {counts['due']:4} {counts['overdue']:4}")
+    print("\nProviders, oldest confirmation first:")
+    for p in oldest_first(directory):
+        print(f"  {p.last_confirmed}  {STATE_WORDS[p.freshness]:<17} {p.name} ({p.slug})")
+    stale = check_overdue(directory)
+    months = directory.site.check_after_months
+    print(f"\nNot checked by the directory team in the last {months} months: {len(stale)}")
+    for p in stale:
+        print(f"  {p.checked_on or 'never'}  {p.name} ({p.slug})")
+    return 0
+
+
+def _prize_draw(args: argparse.Namespace) -> int:
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
+        print("healthdir prize-draw: give the month as YYYY-MM, such as 2026-11", file=sys.stderr)
+        return 2
+    root, settings, directory = _loaded()
+    names = {p.slug: p.name for p in directory.all_providers}
+    found = entrants(
+        args.month,
+        site_path(root, settings, "CONFIRMATION_LOG", "var/confirmations.log"),
+        submissions_path(root, settings),
+    )
+    seed = args.seed if args.seed is not None else secrets.randbelow(1_000_000)
+    result = draw(args.month, seed, found)
+    print(
+        f"Prize draw for {args.month}: {_count(len(result.entrants), 'group')} confirmed or updated their details."
+    )
+    for slug in result.entrants:
+        print(f"  {names.get(slug, slug)} ({slug})")
+    if result.winner is None:
+        print("Nobody to draw from this month.")
+        return 0
+    print(f"\nSeed: {seed}\nWinner: {names.get(result.winner, result.winner)} ({result.winner})")
+    print(f"Anyone can check it: healthdir prize-draw {args.month} --seed {seed}")
     return 0
 
 

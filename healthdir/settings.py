@@ -41,3 +41,8 @@ def unmet_need_path(root: Path, settings: dict[str, Any]) -> Path:
 def submissions_path(root: Path, settings: dict[str, Any]) -> Path:
     """The moderation queue: ``SUBMISSIONS_PATH``, relative to the site's folder."""
     return root / settings.get("SUBMISSIONS_PATH", "submissions")
+
+
+def site_path(root: Path, settings: dict[str, Any], name: str, default: str) -> Path:
+    """A file or folder the settings name (relative to the site's folder)."""
+    return root / settings.get(name, default)

@@ -134,6 +134,12 @@ class SubmissionQueue:
         items = [self._read(p, "pending") for p in folder.iterdir()] if folder.is_dir() else []
         return sorted(items, key=lambda s: s.received)
 
+    def decided(self, state: str) -> list[Submission]:
+        """Submissions already approved or rejected, oldest first."""
+        folder = self.root / state
+        items = [self._read(p, state) for p in folder.iterdir()] if folder.is_dir() else []
+        return sorted(items, key=lambda s: s.received)
+
     def decide(self, submission: Submission, state: str, decision: dict[str, Any]) -> Submission:
         """Record a decision and move the submission out of ``pending``."""
         if submission.state != "pending":

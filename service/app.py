@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from markupsafe import Markup
 from healthdir import theme
 from healthdir.entries.directory import Directory, load_directory, load_domains
 from healthdir.entries.model import Site
+from healthdir.secret import secret_key
 from healthdir.settings import index_path, site_settings, submissions_path, unmet_need_path
 from registration.queue import SubmissionQueue
 from search import SearchIndex
@@ -45,7 +45,7 @@ def create_app(
     settings = site_settings(root)
     app = Flask(__name__, static_folder=None, template_folder=None)
     app.config.update(
-        SECRET_KEY=os.environ.get("HEALTHDIR_SECRET_KEY") or secrets.token_hex(32),
+        SECRET_KEY=secret_key(root),
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         MAX_FORM_MEMORY_SIZE=MAX_REQUEST_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
@@ -70,11 +70,13 @@ def create_app(
     }
     _configure_theme(app, root, settings)
 
+    from service.confirm_pages import blueprint as confirm_pages
     from service.register_pages import blueprint as register_pages
     from service.search_pages import blueprint as search_pages
 
     app.register_blueprint(search_pages)
     app.register_blueprint(register_pages)
+    app.register_blueprint(confirm_pages)
     app.add_url_rule("/", "site", _static_page, defaults={"path": ""})
     app.add_url_rule("/<path:path>", "site", _static_page)
     app.after_request(_security_headers)

@@ -1,0 +1,152 @@
+"""Reminder emails: three escalating steps before a listing is hidden, each sent once.
+
+A provider gets "soon" in the 30 days before its details are due for review, "due" once
+they are, and "final" in the 30 days before they would be hidden. What has been sent is
+kept on disk, per provider and per ``last_confirmed``: a step is never sent twice, and a
+new confirmation starts the cycle again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+from healthdir.atomic import write_text_atomic
+from healthdir.entries.directory import Directory
+from healthdir.entries.model import Provider
+from healthdir.formatting import long_date
+
+STEPS = ("soon", "due", "final")
+WARNING = timedelta(days=30)
+SUBJECTS = {
+    "soon": "Are your details in the {area} directory still right?",
+    "due": "Please confirm your details in the {area} directory",
+    "final": "Last reminder: your listing in the {area} directory will be hidden on {hide}",
+}
+
+
+@dataclass(frozen=True)
+class Reminder:
+    provider: Provider
+    step: str
+    to: str
+    message: EmailMessage
+
+
+def step_for(provider: Provider, directory: Directory) -> str | None:
+    """Which reminder, if any, the provider should have by the build date."""
+    site, today = directory.site, directory.today
+    review, hide = (
+        site.review_date(provider.last_confirmed),
+        site.hide_date(provider.last_confirmed),
+    )
+    if today >= hide:
+        return None  # already hidden: the freshness report lists it for a phone call
+    if today >= hide - WARNING:
+        return "final"
+    if today >= review:
+        return "due"
+    return "soon" if today >= review - WARNING else None
+
+
+def email_address(provider: Provider) -> str:
+    return provider.contact.email or next(
+        (a.own_contact.email for a in provider.activities if a.own_contact.email), ""
+    )
+
+
+def reminders_due(
+    directory: Directory, state: dict, link: Callable[[str], str], sender: str
+) -> list[Reminder]:
+    """The reminders to send now: each provider's current step, if not sent already."""
+    due = []
+    for provider in directory.all_providers:
+        step = step_for(provider, directory)
+        to = email_address(provider)
+        if not step or not to:
+            continue
+        record = state.get(provider.slug, {})
+        sent = (
+            record.get("sent", [])
+            if record.get("last_confirmed") == provider.last_confirmed.isoformat()
+            else []
+        )
+        if sent and STEPS.index(step) <= max(STEPS.index(s) for s in sent):
+            continue
+        due.append(
+            Reminder(provider, step, to, _message(provider, step, to, directory, link, sender))
+        )
+    return due
+
+
+def send(reminders: list[Reminder], state_path: Path, state: dict) -> None:
+    """Send through the SMTP server in the environment, recording each one as it goes."""
+    host = os.environ.get("HEALTHDIR_SMTP_HOST")
+    if not host:
+        raise RuntimeError(
+            "Set HEALTHDIR_SMTP_HOST (and HEALTHDIR_SMTP_PORT) to send email, or use --dry-run."
+        )
+    port = int(os.environ.get("HEALTHDIR_SMTP_PORT", "25"))
+    with smtplib.SMTP(host, port, timeout=30) as smtp:
+        if os.environ.get("HEALTHDIR_SMTP_STARTTLS") == "1":
+            smtp.starttls()
+        if os.environ.get("HEALTHDIR_SMTP_USER"):
+            smtp.login(
+                os.environ["HEALTHDIR_SMTP_USER"], os.environ.get("HEALTHDIR_SMTP_PASSWORD", "")
+            )
+        for reminder in reminders:
+            smtp.send_message(reminder.message)
+            record = state.setdefault(reminder.provider.slug, {})
+            confirmed = reminder.provider.last_confirmed.isoformat()
+            if record.get("last_confirmed") != confirmed:
+                record.update(last_confirmed=confirmed, sent=[])
+            record["sent"].append(reminder.step)
+            save_state(state_path, state)
+
+
+def load_state(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def save_state(path: Path, state: dict) -> None:
+    write_text_atomic(path, json.dumps(state, indent=2, sort_keys=True) + "\n")
+
+
+def _message(
+    provider: Provider,
+    step: str,
+    to: str,
+    directory: Directory,
+    link: Callable[[str], str],
+    sender: str,
+) -> EmailMessage:
+    site = directory.site
+    hide = long_date(site.hide_date(provider.last_confirmed))
+    message = EmailMessage()
+    message["To"] = to
+    message["From"] = sender
+    message["Subject"] = SUBJECTS[step].format(area=site.area_name, hide=hide)
+    activities = "\n".join(f"  - {a.name}: {a.when}" for a in provider.listed_activities)
+    opening = {
+        "soon": "It is nearly time to check your group's details in the directory.",
+        "due": "Your group's details in the directory are due to be checked. Until you "
+        "confirm them, your listing tells people they may have changed.",
+        "final": f"This is our last reminder. If we do not hear from you, your listing will "
+        f"be taken off the website on {hide}, until you confirm it. Nothing is deleted.",
+    }[step]
+    message.set_content(
+        f"Hello,\n\n{opening}\n\n"
+        f"{provider.name} was last confirmed on {long_date(provider.last_confirmed)}:\n"
+        f"{activities}\n\n"
+        f"To confirm with one click, or to tell us what has changed, use this link:\n"
+        f"{link(provider.slug)}\n\n"
+        f"Groups that confirm or update their details are entered into our monthly prize draw.\n\n"
+        f"Thank you,\n{site.team_name}\n{site.team_phone}\n{site.team_email}\n"
+    )
+    return message
