@@ -428,7 +428,11 @@ def _remind(args: argparse.Namespace) -> int:
             f"{_count(len(due), 'reminder')} would be sent (dry run: nothing sent, nothing recorded)."
         )
         return 0
-    send(due, state_path, state)
+    try:
+        send(due, state_path, state)
+    except (RuntimeError, OSError) as exc:
+        print(f"healthdir remind: {exc}", file=sys.stderr)
+        return 2
     for reminder in due:
         print(f"Sent “{reminder.step}” to {reminder.provider.name} ({reminder.to})")
     print(f"{_count(len(due), 'reminder')} sent.")

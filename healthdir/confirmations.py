@@ -21,7 +21,7 @@ from healthdir.entries.model import SLUG
 from healthdir.entries.yaml_source import parse_yaml
 
 SALT = "healthdir-confirm-details"
-_LINE = re.compile(r"^last_confirmed:[^\n#]*", re.MULTILINE)
+_LINE = re.compile(r"^(last_confirmed:[ \t]*)[^\s#]*", re.MULTILINE)
 _write_lock = threading.Lock()
 
 
@@ -62,7 +62,7 @@ def record_confirmation(path: Path, today: date, log: Path) -> bool:
     """Set the file's ``last_confirmed`` to ``today`` and log it. False if it already was."""
     with _write_lock:
         text = path.read_text(encoding="utf-8")
-        new = _LINE.sub(f"last_confirmed: {today.isoformat()}", text, count=1)
+        new = _LINE.sub(rf"\g<1>{today.isoformat()}", text, count=1)
         if new == text:
             return False
         check = parse_yaml(new)

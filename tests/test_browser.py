@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import date
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -365,3 +366,30 @@ def test_registration_works_with_javascript_off(
     page.get_by_role("button", name="Send for checking").click()
     page.get_by_text("Thank you: we have your details").wait_for()
     assert len(list((site / "submissions/pending").iterdir())) == 1
+
+
+def test_one_click_confirmation_end_to_end(page: Page, live_site: tuple[Path, str]) -> None:
+    site, url = live_site
+    healthdir = Path(sys.executable).with_name("healthdir")
+    link = subprocess.run(
+        [healthdir, "confirm-link", "anytown-cat-and-dog-shelter"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    token = link.rsplit("/", 1)[1]
+    page.goto(f"{url}/confirm/{token}")
+    assert "Are these details still right?" in page.locator("h1").inner_text()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Yes, this is all still correct").click()
+    page.get_by_text("Thank you for confirming").first.wait_for()
+    assert axe_violations(page) == []
+    built = subprocess.run([healthdir, "build"], cwd=site, capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout + built.stderr
+    page.goto(f"{url}/activities/anytown-cat-and-dog-shelter/dog-walking-volunteers/")
+    today = date.today()
+    assert f"Details last confirmed: {today.day} {today:%B %Y}" in page.locator("main").inner_text()
+
+    page.goto(f"{url}/confirm/{token[:-4]}abcd")
+    assert page.locator("h1").inner_text() == "This link does not work"
+    assert axe_violations(page) == []
