@@ -6,6 +6,8 @@ from __future__ import annotations
 from jinja2 import BaseLoader, ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
 from healthdir.formatting import jinja_filters
+from healthdir.open_data.cards import card_json
+from healthdir.open_data.web import json_ld
 
 
 def configure(env: Environment, loader: BaseLoader) -> None:
@@ -16,3 +18,4 @@ def configure(env: Environment, loader: BaseLoader) -> None:
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(jinja_filters())
+    env.filters.update(card=card_json, json_ld=json_ld)

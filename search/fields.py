@@ -40,6 +40,7 @@ def schema() -> fields.Schema:
         accessibility=fields.KEYWORD(commas=True),
         languages=fields.KEYWORD(commas=True, lowercase=True, stored=True),
         sort_name=fields.ID(sortable=True),
+        card=fields.STORED,  # what "Add to my list" keeps, as JSON
         when=fields.STORED,
         where=fields.STORED,
         last_confirmed=fields.STORED,

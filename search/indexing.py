@@ -11,6 +11,7 @@ from whoosh import index
 from healthdir.atomic import swap_into_place
 from healthdir.entries import Activity, Directory
 from healthdir.formatting import and_list, labelled
+from healthdir.open_data.cards import card_json
 from search.fields import schema
 
 DUE_FOR_REVIEW_BOOST = 0.8  # ranks below an equally relevant, freshly confirmed activity
@@ -93,6 +94,7 @@ def _document(directory: Directory, activity: Activity) -> dict[str, object]:
         "delivery": ",".join(activity.delivery),
         "accessibility": ",".join(activity.accessibility),
         "languages": ",".join(activity.languages),
+        "card": card_json(activity),
         "when": activity.when,
         "where": _where(activity, site.locality_name(activity.locality)),
         "last_confirmed": provider.last_confirmed.isoformat(),

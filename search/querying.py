@@ -58,6 +58,7 @@ class Result:
     join: str
     last_confirmed: str
     due_for_review: bool
+    card: str = field(default="", repr=False)  # for "Add to my list"; not in the JSON
 
 
 @dataclass
@@ -77,7 +78,7 @@ class SearchResults:
             "query": self.query,
             "filters": self.filters.active(),
             "total": self.total,
-            "results": [asdict(r) for r in self.results],
+            "results": [{k: v for k, v in asdict(r).items() if k != "card"} for r in self.results],
             "facets": self.facets,
             "suggestion": self.suggestion,
             "any_word": self.any_word,
@@ -419,4 +420,5 @@ def _result(stored: dict[str, Any], score: float, snippet: str) -> Result:
         join=stored["join"],
         last_confirmed=stored["last_confirmed"],
         due_for_review=bool(stored["due_for_review"]),
+        card=stored.get("card", ""),
     )

@@ -14,11 +14,18 @@ from healthdir import theme
 from healthdir.entries import Directory, load_directory
 from healthdir.entries.freshness import confirmed_within
 from healthdir.entries.model import ALL_LOCALITIES
+from healthdir.open_data.tables import provision
+from healthdir.open_data.writer import write_open_data
 from healthdir.publish import PRELOADED
 
 log = logging.getLogger(__name__)
 
 ASSETS = ("css/healthdir.css", "js/nhsuk-frontend.min.js")
+
+
+def public_url(settings: dict[str, Any]) -> str:
+    """Where people reach the directory: SITEURL once published, else the service's address."""
+    return (settings.get("SITEURL") or settings.get("SERVICE_URL") or "").rstrip("/")
 
 
 class ContentProblems(Exception):
@@ -45,6 +52,7 @@ class DirectoryGenerator(Generator):
             site=directory.site,
             domains=directory.domains,
             ALL_LOCALITIES=ALL_LOCALITIES,
+            PUBLIC_URL=public_url(self.settings),
         )
         self.context["footer_html"] = Markup(
             self.get_template("partials/footer").render(self.context)
@@ -73,6 +81,7 @@ class DirectoryGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         self.writer = writer
+        self.pages: list[str] = []
         d = self.directory
         self._page("index.html", "index", "")
         self._page("domains/index.html", "domains", "domains/")
@@ -116,8 +125,29 @@ class DirectoryGenerator(Generator):
         )
         # Static hosting has no search service: /search explains and offers browsing.
         self._page("search/index.html", "search_fallback", "search/")
+        self._page("my-list/index.html", "my_list", "my-list/")
+        for domain in d.domains.values():
+            title = f"{domain.title} in {d.site.area_name}"
+            items = [a for group in d.by_domain(domain.id).values() for a in group]
+            self._page(f"leaflets/domains/{domain.id}/index.html", "leaflet", f"leaflets/domains/{domain.id}/",
+                       title=title, activities=items, back=f"domains/{domain.id}/")  # fmt: skip
+        for locality_id, name in d.site.localities.items():
+            items = list(
+                dict.fromkeys(a for group in d.by_locality(locality_id).values() for a in group)
+            )
+            self._page(f"leaflets/localities/{locality_id}/index.html", "leaflet", f"leaflets/localities/{locality_id}/",
+                       title=f"Groups and activities in {name}", activities=items, back=f"localities/{locality_id}/")  # fmt: skip
+        self._page("provision/index.html", "provision", "provision/", table=provision(d))
+        write_open_data(
+            d,
+            Path(self.output_path),
+            public_url(self.settings),
+            self.settings["SITENAME"],
+            self.pages,
+        )
 
     def _page(self, save_as: str, template: str, url: str, **values: Any) -> None:
+        self.pages.append(url)
         self.writer.write_file(
             save_as, self.get_template(template), self.context, url=url, **values
         )

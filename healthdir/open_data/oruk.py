@@ -1,0 +1,225 @@
+"""An Open Referral UK-shaped open data feed (HSDS 3.0, UK profile).
+
+It is a set of static files, not an ORUK query API: ``services.json`` and
+``organizations.json`` hold every record in one page, and each record also has a file
+of its own. Identifiers are UUIDs derived from the provider and activity file names, so
+they stay the same from build to build.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from healthdir.entries import Activity, Directory, Provider
+from healthdir.formatting import label
+
+TAXONOMY_NAME = "Self-management domains"
+_NAMESPACE = uuid.UUID("6f1c2a52-52b8-4d0e-9a51-4b9d7f7c0b6e")
+_BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
+
+
+def uid(*parts: str) -> str:
+    """A stable UUID for a record, from what it is and where it comes from."""
+    return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
+
+
+def service_id(activity: Activity) -> str:
+    return uid("service", activity.provider.slug, activity.slug)
+
+
+def organization_id(provider: Provider) -> str:
+    return uid("organization", provider.slug)
+
+
+def taxonomy(directory: Directory, base_url: str) -> dict[str, Any]:
+    """The six (or more) domains as an HSDS taxonomy with its terms."""
+    return {
+        "id": uid("taxonomy", "domains"),
+        "name": TAXONOMY_NAME,
+        "description": "The self-management domains activities belong to, such as physical activity or befriending.",
+        "uri": f"{base_url}/domains/",
+        "version": "1",
+        "taxonomy_terms": [
+            taxonomy_term(directory, domain_id, base_url) for domain_id in directory.domains
+        ],
+    }
+
+
+def taxonomy_term(directory: Directory, domain_id: str, base_url: str) -> dict[str, Any]:
+    domain = directory.domains[domain_id]
+    return {
+        "id": uid("taxonomy_term", domain_id),
+        "name": domain.title,
+        "description": domain.summary or domain.title,
+        "taxonomy": TAXONOMY_NAME,
+        "taxonomy_id": uid("taxonomy", "domains"),
+        "term_uri": f"{base_url}/domains/{domain_id}/",
+        "term": domain_id,
+    }
+
+
+def organization(provider: Provider, base_url: str) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": organization_id(provider),
+        "name": provider.name,
+        "description": provider.about or provider.name,
+        "uri": f"{base_url}/{provider.url}",
+    }
+    if provider.contact.email:
+        record["email"] = provider.contact.email
+    if provider.contact.website:
+        record["website"] = provider.contact.website
+    if provider.charity_number:
+        record["organization_identifiers"] = [
+            {
+                "id": uid("organization_identifier", provider.slug),
+                "organization_id": record["id"],
+                "identifier_scheme": "GB-CHC",
+                "identifier_type": "Registered charity number",
+                "identifier": provider.charity_number,
+            }
+        ]
+    return record
+
+
+def service(activity: Activity, directory: Directory, base_url: str) -> dict[str, Any]:
+    """One activity as an HSDS service, with its organisation, schedule, costs and more."""
+    provider, site = activity.provider, directory.site
+    sid = service_id(activity)
+    description = " ".join(part for part in (activity.summary, activity.details_text) if part)
+    record: dict[str, Any] = {
+        "id": sid,
+        "organization_id": organization_id(provider),
+        "name": activity.name,
+        "description": description,
+        "url": f"{base_url}/{activity.url}",
+        "status": "temporarily closed" if activity.is_paused else "active",
+        "fees": activity.price or label(activity.cost, "cost"),
+        "last_modified": f"{provider.last_confirmed.isoformat()}T00:00:00Z",
+        "organization": organization(provider, base_url),
+        "schedules": _schedules(activity, sid),
+        "service_areas": [
+            {
+                "id": uid("service_area", sid),
+                "service_id": sid,
+                "name": site.locality_name(activity.locality),
+            }
+        ],
+        "service_at_locations": _locations(activity, sid, site.area_name),
+        "languages": [
+            {"id": uid("language", sid, name), "service_id": sid, "name": name}
+            for name in activity.languages
+        ],
+        "cost_options": [
+            {
+                "id": uid("cost_option", sid),
+                "service_id": sid,
+                "option": label(activity.cost, "cost"),
+                **({"amount": 0} if activity.cost == "free" else {}),
+                **({"amount_description": activity.price} if activity.price else {}),
+            }
+        ],
+        "contacts": [{"id": uid("contact", sid), "service_id": sid, "name": provider.name}],
+        "phones": [{"id": uid("phone", sid), "service_id": sid, "number": activity.contact.phone}]
+        if activity.contact.phone
+        else [],
+        "attributes": [
+            {
+                "id": uid("attribute", sid, domain_id),
+                "link_id": sid,
+                "link_type": "domain",
+                "taxonomy_term_id": uid("taxonomy_term", domain_id),
+                "taxonomy_term": taxonomy_term(directory, domain_id, base_url),
+            }
+            for domain_id in activity.domains
+        ],
+    }
+    if activity.contact.email:
+        record["email"] = activity.contact.email
+    if activity.age_min is not None:
+        record["minimum_age"] = activity.age_min
+    if activity.age_max is not None:
+        record["maximum_age"] = activity.age_max
+    if provider.checked_on:
+        record["assured_date"] = provider.checked_on.isoformat()
+    if activity.alert:
+        record["alert"] = activity.alert
+    return record
+
+
+def page(contents: list[dict[str, Any]]) -> dict[str, Any]:
+    """All the records in one page, in the shape of an ORUK list response."""
+    return {
+        "total_items": len(contents),
+        "total_pages": 1,
+        "page_number": 1,
+        "size": len(contents),
+        "first_page": True,
+        "last_page": True,
+        "empty": not contents,
+        "contents": contents,
+    }
+
+
+def _schedules(activity: Activity, sid: str) -> list[dict[str, Any]]:
+    base = {
+        "service_id": sid,
+        "description": activity.when,
+        "attending_type": label(activity.how_to_join, "how_to_join"),
+    }
+    if not activity.schedule:
+        return [{"id": uid("schedule", sid), **base}]
+    return [
+        {
+            "id": uid("schedule", sid, str(number)),
+            **base,
+            "freq": "WEEKLY",
+            "interval": 1,
+            "byday": ",".join(_BYDAY[day] for day in session.days),
+            "opens_at": session.start,
+            "closes_at": session.end,
+        }
+        for number, session in enumerate(activity.schedule)
+    ]
+
+
+def _locations(activity: Activity, sid: str, area: str) -> list[dict[str, Any]]:
+    venue = activity.venue
+    if venue is None:
+        return []
+    location_id = uid("location", sid)
+    location: dict[str, Any] = {
+        "id": location_id,
+        "location_type": "physical",
+        "name": venue.name,
+        "accessibility": [
+            {
+                "id": uid("accessibility", sid, feature),
+                "location_id": location_id,
+                "description": label(feature, "accessibility"),
+            }
+            for feature in activity.accessibility
+        ],
+    }
+    if venue.postcode:
+        location["addresses"] = [
+            {
+                "id": uid("address", sid),
+                "location_id": location_id,
+                "address_1": venue.address or venue.name,
+                "city": area,
+                "state_province": area,
+                "postal_code": venue.postcode,
+                "country": "GB",
+                "address_type": "physical",
+            }
+        ]
+    return [
+        {
+            "id": uid("service_at_location", sid),
+            "service_id": sid,
+            "location_id": location_id,
+            "location": location,
+        }
+    ]

@@ -1,0 +1,101 @@
+"""CSV tables: one row per live activity, and provision by domain and locality."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from healthdir.entries import Directory
+from healthdir.entries.model import ALL_LOCALITIES, FRESH
+
+ACTIVITY_COLUMNS = [
+    "provider", "activity", "url", "name", "provider_name", "summary", "domains", "locality",
+    "when", "days", "cost", "price", "how_to_join", "venue_name", "address", "postcode",
+    "delivery", "languages", "accessibility", "age_min", "age_max", "phone", "email",
+    "website", "status", "last_confirmed",
+]  # fmt: skip
+
+
+def activities_csv(directory: Directory, base_url: str) -> str:
+    """Every live activity, lists joined with "; ", as UTF-8 CSV."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, ACTIVITY_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for a in directory.listed_activities():
+        venue, contact = a.venue, a.contact
+        writer.writerow(
+            {
+                "provider": a.provider.slug,
+                "activity": a.slug,
+                "url": f"{base_url}/{a.url}",
+                "name": a.name,
+                "provider_name": a.provider.name,
+                "summary": a.summary,
+                "domains": "; ".join(a.domains),
+                "locality": a.locality,
+                "when": a.when,
+                "days": "; ".join(a.days),
+                "cost": a.cost,
+                "price": a.price,
+                "how_to_join": a.how_to_join,
+                "venue_name": venue.name if venue else "",
+                "address": venue.address if venue else "",
+                "postcode": venue.postcode if venue else "",
+                "delivery": "; ".join(a.delivery),
+                "languages": "; ".join(a.languages),
+                "accessibility": "; ".join(a.accessibility),
+                "age_min": "" if a.age_min is None else a.age_min,
+                "age_max": "" if a.age_max is None else a.age_max,
+                "phone": contact.phone,
+                "email": contact.email,
+                "website": contact.website,
+                "status": a.status,
+                "last_confirmed": a.provider.last_confirmed.isoformat(),
+            }
+        )
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Live activities of one domain in one locality (area-wide ones counted everywhere)."""
+
+    total: int
+    free: int
+    fresh: int
+
+    @property
+    def fresh_percent(self) -> int:
+        return round(100 * self.fresh / self.total) if self.total else 0
+
+
+def provision(directory: Directory) -> dict[str, dict[str, Cell]]:
+    """domain id -> locality id -> :class:`Cell`, in site order."""
+    table: dict[str, dict[str, Cell]] = {}
+    for domain_id in directory.domains:
+        table[domain_id] = {}
+        for locality in directory.site.localities:
+            found = [
+                a
+                for a in directory.listed_activities()
+                if domain_id in a.domains and a.locality in (locality, ALL_LOCALITIES)
+            ]
+            table[domain_id][locality] = Cell(
+                total=len(found),
+                free=sum(a.cost == "free" for a in found),
+                fresh=sum(a.provider.freshness == FRESH for a in found),
+            )
+    return table
+
+
+def provision_csv(directory: Directory) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["domain", "locality", "activities", "free", "fresh", "fresh_percent"])
+    for domain_id, row in provision(directory).items():
+        for locality, cell in row.items():
+            writer.writerow(
+                [domain_id, locality, cell.total, cell.free, cell.fresh, cell.fresh_percent]
+            )
+    return out.getvalue()
