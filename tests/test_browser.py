@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -393,3 +394,67 @@ def test_one_click_confirmation_end_to_end(page: Page, live_site: tuple[Path, st
     page.goto(f"{url}/confirm/{token[:-4]}abcd")
     assert page.locator("h1").inner_text() == "This link does not work"
     assert axe_violations(page) == []
+
+
+def named(label: str, name: str) -> re.Pattern[str]:
+    """A button's accessible name: its label, then the visually hidden ": <activity>"."""
+    return re.compile(rf"^{re.escape(label)}\s*:\s*{re.escape(name)}$")
+
+
+SHEET_PAGES = {
+    "my list": "/my-list/",
+    "leaflet": "/leaflets/domains/befriending/",
+    "provision map": "/provision/",
+}
+
+
+@pytest.mark.parametrize("name", SHEET_PAGES)
+def test_list_leaflet_and_provision_pages_have_no_axe_violations(
+    page: Page, base_url: str, name: str
+) -> None:
+    page.goto(base_url + SHEET_PAGES[name])
+    assert axe_violations(page) == []
+
+
+def test_shortlist_prints_a_signposting_sheet(page: Page, base_url: str) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    chosen = [a for a in DIRECTORY.listed_activities() if not a.is_paused][:3]
+    for activity in chosen:
+        page.goto(f"{base_url}/{activity.url}")
+        page.get_by_role("button", name=named("Add to my list", activity.name)).click()
+        page.get_by_role("button", name=named("Remove from my list", activity.name)).wait_for()
+    page.goto(base_url + "/domains/befriending/")  # the list is kept between pages
+    page.goto(base_url + "/my-list/")
+    names = page.locator(".hd-sheet__name").all_inner_texts()
+    assert names == [a.name for a in chosen]
+    assert axe_violations(page) == []
+    page.get_by_role("button", name=named("Move up", chosen[2].name)).click()
+    page.get_by_role("button", name=named("Remove", chosen[0].name)).click()
+    assert page.locator(".hd-sheet__name").all_inner_texts() == [chosen[2].name, chosen[1].name]
+    page.goto(f"{base_url}/{chosen[0].url}")
+    page.get_by_role("button", name=named("Add to my list", chosen[0].name)).click()
+    page.goto(base_url + "/my-list/")
+    page.emulate_media(media="print")
+    assert not page.locator(".nhsuk-header").is_visible()
+    assert not page.get_by_role("button", name="Print this list").is_visible()
+    pdf = page.pdf(format="A4")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages).split())
+    for activity in chosen:
+        confirmed = (
+            f"{activity.provider.last_confirmed.day} {activity.provider.last_confirmed:%B %Y}"
+        )
+        assert activity.name in text
+        assert f"Details last confirmed on {confirmed}" in text
+        assert activity.when.split(",")[0] in text
+    assert "not for emergencies" in text.lower() and "999" in text
+
+
+def test_shortlist_is_absent_without_javascript(page_without_js: Page, base_url: str) -> None:
+    page = page_without_js
+    page.goto(f"{base_url}/{SHELTER.activities[0].url}")
+    assert page.get_by_role("button", name="Add to my list").count() == 0
+    page.goto(base_url + "/my-list/")
+    assert page.get_by_text("Your list needs JavaScript").is_visible()
