@@ -25,11 +25,14 @@ from pelican import Pelican
 
 from healthdir.atomic import swap_into_place
 from healthdir.entries import Directory, Problem, load_directory
+from healthdir.open_data.writer import own_pages, write_open_data
 from healthdir.settings import index_path, site_settings
 from search import staging_folder, write_index
 
-# The Pelican setting through which the build hands the checked directory to the plugin.
+# The Pelican setting through which the build hands the checked directory to the plugin,
+# and the one that tells it the open data is being written by the build's second process.
 PRELOADED = "HEALTHDIR_DIRECTORY"
+OPEN_DATA_WRITTEN = "HEALTHDIR_OPEN_DATA_WRITTEN"
 
 
 class BuildFailed(Exception):
@@ -59,7 +62,14 @@ def build(
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     index_staging = staging_folder(live_index)
     try:
-        with _alongside(write_index, directory, index_staging) as indexed:
+        data = (
+            directory,
+            staging,
+            public_url(settings),
+            settings["SITENAME"],
+            own_pages(Path(settings["PATH"])),
+        )
+        with _alongside(_index_and_data, directory, index_staging, data) as indexed:
             _run_pelican(root, staging, directory, today)
         indexed.result()
         swap_into_place(staging, output)
@@ -73,7 +83,9 @@ def build(
 
 def _run_pelican(root: Path, staging: Path, directory: Directory, today: date) -> None:
     settings = site_settings(
-        root, OUTPUT_PATH=str(staging), **{PRELOADED: directory, "HEALTHDIR_TODAY": today}
+        root,
+        OUTPUT_PATH=str(staging),
+        **{PRELOADED: directory, OPEN_DATA_WRITTEN: True, "HEALTHDIR_TODAY": today},
     )
     errors = _ErrorCounter()
     logging.getLogger().addHandler(errors)
@@ -87,6 +99,17 @@ def _run_pelican(root: Path, staging: Path, directory: Directory, today: date) -
     if errors.messages:
         raise BuildFailed("Pelican reported errors: " + "; ".join(errors.messages))
     os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
+
+
+def _index_and_data(directory: Directory, index_folder: Path, data: tuple[Any, ...]) -> None:
+    """The second process's share of a build: the search index, then the open data."""
+    write_index(directory, index_folder)
+    write_open_data(*data)
+
+
+def public_url(settings: dict[str, Any]) -> str:
+    """Where people reach the directory: SITEURL once published, else the service's address."""
+    return (settings.get("SITEURL") or settings.get("SERVICE_URL") or "").rstrip("/")
 
 
 @contextlib.contextmanager

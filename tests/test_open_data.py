@@ -182,3 +182,17 @@ def test_leaflets_list_live_activities(sample_output: Path, kind: str) -> None:
     assert sorted(names) == sorted(a.name for a in expected)
     assert "Details last confirmed on" in soup.get_text()
     assert "Not for emergencies" in soup.get_text()
+
+
+def test_sitemap_lists_every_page_and_only_pages(sample_output: Path) -> None:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ET.parse(sample_output / "sitemap.xml").getroot()
+    listed = {
+        e.text.removeprefix("http://127.0.0.1:8000/") for e in root.findall("s:url/s:loc", ns)
+    }
+    built = {
+        str(p.parent.relative_to(sample_output)).replace(".", "")
+        + ("/" if p.parent != sample_output else "")
+        for p in sample_output.rglob("index.html")
+    }
+    assert listed == built - {"search/", "my-list/"}

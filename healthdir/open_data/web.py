@@ -14,6 +14,31 @@ ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
 
 
+def site_urls(directory: Directory, pages: list[str]) -> list[str]:
+    """Every page of the published directory worth finding (not search or the list page).
+
+    ``pages`` are the site's own pages, such as ``about/``.
+    """
+    urls = [
+        "",
+        "domains/",
+        "localities/",
+        "providers/",
+        "recently-confirmed/",
+        "freshness/",
+        "provision/",
+    ]
+    urls += [f"domains/{d}/" for d in directory.domains] + [
+        f"leaflets/domains/{d}/" for d in directory.domains
+    ]
+    urls += [f"localities/{loc}/" for loc in directory.site.localities]
+    urls += [f"leaflets/localities/{loc}/" for loc in directory.site.localities]
+    for provider in directory.providers:
+        if provider.listed_activities:
+            urls += [provider.url, *(a.url for a in provider.listed_activities)]
+    return urls + pages
+
+
 def sitemap(urls: list[str], base_url: str) -> str:
     root = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
     for url in urls:

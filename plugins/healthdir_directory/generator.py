@@ -15,17 +15,12 @@ from healthdir.entries import Directory, load_directory
 from healthdir.entries.freshness import confirmed_within
 from healthdir.entries.model import ALL_LOCALITIES
 from healthdir.open_data.tables import provision
-from healthdir.open_data.writer import write_open_data
-from healthdir.publish import PRELOADED
+from healthdir.open_data.writer import own_pages, write_open_data
+from healthdir.publish import OPEN_DATA_WRITTEN, PRELOADED, public_url
 
 log = logging.getLogger(__name__)
 
 ASSETS = ("css/healthdir.css", "js/nhsuk-frontend.min.js")
-
-
-def public_url(settings: dict[str, Any]) -> str:
-    """Where people reach the directory: SITEURL once published, else the service's address."""
-    return (settings.get("SITEURL") or settings.get("SERVICE_URL") or "").rstrip("/")
 
 
 class ContentProblems(Exception):
@@ -81,7 +76,6 @@ class DirectoryGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         self.writer = writer
-        self.pages: list[str] = []
         d = self.directory
         self._page("index.html", "index", "")
         self._page("domains/index.html", "domains", "domains/")
@@ -138,16 +132,16 @@ class DirectoryGenerator(Generator):
             self._page(f"leaflets/localities/{locality_id}/index.html", "leaflet", f"leaflets/localities/{locality_id}/",
                        title=f"Groups and activities in {name}", activities=items, back=f"localities/{locality_id}/")  # fmt: skip
         self._page("provision/index.html", "provision", "provision/", table=provision(d))
-        write_open_data(
-            d,
-            Path(self.output_path),
-            public_url(self.settings),
-            self.settings["SITENAME"],
-            self.pages,
-        )
+        if not self.settings.get(OPEN_DATA_WRITTEN):  # `healthdir build` writes it alongside
+            write_open_data(
+                d,
+                Path(self.output_path),
+                public_url(self.settings),
+                self.settings["SITENAME"],
+                own_pages(Path(self.settings["PATH"])),
+            )
 
     def _page(self, save_as: str, template: str, url: str, **values: Any) -> None:
-        self.pages.append(url)
         self.writer.write_file(
             save_as, self.get_template(template), self.context, url=url, **values
         )
