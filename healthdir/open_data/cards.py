@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
-
-from markupsafe import Markup
 
 from healthdir.entries import Activity
 from healthdir.formatting import and_list, label, labelled, long_date
@@ -34,6 +33,10 @@ def card(activity: Activity) -> dict[str, Any]:
     }
 
 
-def card_json(activity: Activity) -> Markup:
-    """The card as JSON for a ``data-activity`` attribute (the template escapes it)."""
+@functools.lru_cache(maxsize=50_000)
+def card_json(activity: Activity) -> str:
+    """The card as JSON for a ``data-activity`` attribute (the template escapes it).
+
+    Kept once made: a build puts each activity's card on several list pages.
+    """
     return json.dumps(card(activity), ensure_ascii=False)
