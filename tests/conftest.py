@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import http.cookiejar
 import shutil
 import threading
@@ -20,6 +21,8 @@ from healthdir.publish import build
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 22)
+# Tests never write a key file into the repository (the service would make var/secret-key).
+os.environ.setdefault("HEALTHDIR_SECRET_KEY", "test-only-secret")
 
 GOOD_PROVIDER = """\
 name: Anytown Cat and Dog Shelter
