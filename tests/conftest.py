@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import http.cookiejar
+import os
 import shutil
 import threading
 import urllib.error
