@@ -48,10 +48,6 @@ class Site:
     team_email: str = ""
     team_phone: str = ""
 
-    def is_due_for_review(self, last_confirmed: date, today: date) -> bool:
-        """Whether details confirmed on ``last_confirmed`` are due a fresh check."""
-        return today >= self.review_date(last_confirmed)
-
     def review_date(self, last_confirmed: date) -> date:
         """From this day the details are "due for review" and say they may have changed."""
         return add_months(last_confirmed, self.review_after_months)
