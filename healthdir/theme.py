@@ -3,11 +3,31 @@ so that a page looks the same whichever of them renders it."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 from jinja2 import BaseLoader, ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+from markupsafe import Markup
 
 from healthdir.formatting import jinja_filters
 from healthdir.open_data.cards import card_json
 from healthdir.open_data.web import json_ld
+
+# The NHS.UK frontend's one inline script (it marks the page as having JavaScript). It is
+# kept here so the web service can allow exactly this script in its Content-Security-Policy.
+JS_ENABLED_SCRIPT = (
+    "document.body.className += ' js-enabled' + "
+    "('noModule' in HTMLScriptElement.prototype ? ' nhsuk-frontend-supported' : '');"
+)
+
+
+def content_security_policy() -> str:
+    """Only this site's own files, and the one inline script above, by its hash."""
+    digest = base64.b64encode(hashlib.sha256(JS_ENABLED_SCRIPT.encode()).digest()).decode()
+    return (
+        f"default-src 'self'; script-src 'self' 'sha256-{digest}'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
 
 
 def configure(env: Environment, loader: BaseLoader) -> None:
@@ -19,3 +39,4 @@ def configure(env: Environment, loader: BaseLoader) -> None:
     env.lstrip_blocks = True
     env.filters.update(jinja_filters())
     env.filters.update(card=card_json, json_ld=json_ld)
+    env.globals["js_enabled_script"] = Markup(JS_ENABLED_SCRIPT)

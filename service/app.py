@@ -23,6 +23,7 @@ from search import SearchIndex
 from search.unmet_need import UnmetNeed
 
 MAX_REQUEST_BYTES = 64 * 1024
+CSP = theme.content_security_policy()
 # Per client, counted in memory only: no IP address is ever written to disk.
 limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
 
@@ -136,6 +137,7 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Content-Security-Policy", CSP)
     return response
 
 

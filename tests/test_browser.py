@@ -458,3 +458,30 @@ def test_shortlist_is_absent_without_javascript(page_without_js: Page, base_url:
     assert page.get_by_role("button", name="Add to my list").count() == 0
     page.goto(base_url + "/my-list/")
     assert page.get_by_text("Your list needs JavaScript").is_visible()
+
+
+def test_pages_break_no_content_security_policy_rule(
+    page: Page, live_site: tuple[Path, str]
+) -> None:
+    _, url = live_site
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    for path in (
+        "/",
+        "/activities/anytown-cat-and-dog-shelter/dog-walking-volunteers/",
+        "/search?q=walking",
+        "/register",
+        "/my-list/",
+    ):
+        response = page.goto(url + path)
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+        assert page.evaluate("document.body.classList.contains('js-enabled')"), (
+            path
+        )  # the inline script ran
+    page.get_by_role("link", name="Browse by topic").first.wait_for()
+    assert violations == []
