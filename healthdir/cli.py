@@ -121,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument(
         "--output", type=Path, default=Path("output"), help="the built site (default output)"
     )
-    serve.add_argument("--threads", type=int, default=8, help=argparse.SUPPRESS)
+    # Searches hold Python's global lock, so more threads only add waiting; a few cover I/O.
+    serve.add_argument("--threads", type=int, default=4, help=argparse.SUPPRESS)
     serve.set_defaults(run=_serve)
 
     subs = commands.add_parser("submissions", help="list the moderation queue, or show one item")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 
 # Facet name -> the index field it counts. Shown, in this order, beside every result list.
 FACETS = {
@@ -46,9 +46,9 @@ class Filters:
     def active(self) -> dict[str, str]:
         """The filters that are set, as query-string pairs (``free`` as ``"1"``)."""
         return {
-            key: ("1" if value is True else str(value))
-            for key, value in asdict(self).items()
-            if value
+            field.name: ("1" if value is True else str(value))
+            for field in fields(self)
+            if (value := getattr(self, field.name))
         }
 
     def __bool__(self) -> bool:

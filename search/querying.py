@@ -115,6 +115,7 @@ class SearchIndex:
         self._count = 0
         self._postings: dict[tuple[str, str], _Posting] = {}
         self._snippets: dict[tuple[int, frozenset[str]], str] = {}
+        self._stored: dict[int, dict[str, Any]] = {}
         self._facet_docs: dict[str, dict[str, np.ndarray]] = {}
         self._by_name = np.zeros(0, dtype=np.int64)
         self._name_rank = np.zeros(0, dtype=np.int64)
@@ -186,6 +187,7 @@ class SearchIndex:
                 for term in reader.field_terms(name):
                     self._posting(name, term)
         stored = list(reader.iter_docs())
+        self._stored = dict(stored)  # read once: results need them on every search
         by_name = sorted((fields["name"].casefold(), doc) for doc, fields in stored)
         self._by_name = np.array([doc for _, doc in by_name], dtype=np.int64)
         self._name_rank = np.empty(self._count, dtype=np.int64)
@@ -293,8 +295,8 @@ class SearchIndex:
         if key not in self._snippets:  # the same search again needs no new highlighting
             if len(self._snippets) > MAX_SNIPPETS:
                 self._snippets.clear()
-            self._snippets[key] = _snippet(self._searcher.stored_fields(doc), words)
-        return _result(self._searcher.stored_fields(doc), score, self._snippets[key])
+            self._snippets[key] = _snippet(self._stored[doc], words)
+        return _result(self._stored[doc], score, self._snippets[key])
 
     def _facets(self, matched: np.ndarray) -> dict[str, dict[str, int]]:
         """For each facet, how many of the matched activities have each value."""
