@@ -8,6 +8,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -51,6 +52,8 @@ JOIN = ["drop-in", "contact-first", "referral"]
 
 
 def main(argv: list[str] | None = None) -> int:
+    if hasattr(signal, "SIGPIPE"):  # `healthdir freshness | head` ends quietly, as Unix tools do
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     parser = argparse.ArgumentParser(
         prog="healthdir",
         description="Check and publish a community health directory. Run it in the "

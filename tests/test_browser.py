@@ -82,27 +82,27 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+def _page_in_new_context(browser: Browser, **options: bool) -> Iterator[Page]:
+    context = browser.new_context(**options)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     # axe-core is added to each page as an inline script, which the service's
-    # Content-Security-Policy would (rightly) block; the CSP test uses its own page.
-    context = browser.new_context(bypass_csp=True)
-    yield context.new_page()
-    context.close()
+    # Content-Security-Policy would (rightly) block; the CSP test uses strict_page.
+    yield from _page_in_new_context(browser, bypass_csp=True)
 
 
 @pytest.fixture
 def strict_page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    yield context.new_page()
-    context.close()
+    yield from _page_in_new_context(browser)
 
 
 @pytest.fixture
 def page_without_js(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(java_script_enabled=False)
-    yield context.new_page()
-    context.close()
+    yield from _page_in_new_context(browser, java_script_enabled=False)
 
 
 def axe_violations(page: Page) -> list[str]:
@@ -494,3 +494,12 @@ def test_pages_break_no_content_security_policy_rule(
         )  # the inline script ran
     page.get_by_role("link", name="Browse by topic").first.wait_for()
     assert violations == []
+
+
+@pytest.mark.parametrize("name", SHEET_PAGES)
+def test_list_leaflet_and_provision_pages_work_with_javascript_off(
+    page_without_js: Page, base_url: str, name: str
+) -> None:
+    page_without_js.goto(base_url + SHEET_PAGES[name])
+    assert page_without_js.locator("h1").is_visible()
+    assert page_without_js.get_by_text("not for emergencies").first.is_visible()
