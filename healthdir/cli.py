@@ -34,11 +34,8 @@ from healthdir.reminders import load_state, reminders_due, send
 from healthdir.secret import secret_key
 from healthdir.settings import (
     NotASite,
-    index_path,
     site_path,
     site_settings,
-    submissions_path,
-    unmet_need_path,
 )
 from registration.queue import QueueError, Submission, SubmissionQueue
 from registration.review import approve, propose, reject
@@ -228,7 +225,7 @@ def _search(args: argparse.Namespace) -> int:
     filters = Filters(
         domain=args.domain, locality=args.locality, free=args.free, day=args.day, join=args.join
     )
-    found = SearchIndex(index_path(root, settings)).search(
+    found = SearchIndex(site_path(root, settings, "SEARCH_INDEX")).search(
         args.query, filters, limit=max(1, args.limit)
     )
     if args.json:
@@ -263,7 +260,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _unmet_need(args: argparse.Namespace) -> int:
     root = Path.cwd()
-    store = UnmetNeed(unmet_need_path(root, site_settings(root)))
+    store = UnmetNeed(site_path(root, site_settings(root), "UNMET_NEED_DB"))
     needs, told = store.needs(args.since), store.told_us(args.since)
     if args.csv:
         writer = csv.writer(sys.stdout)
@@ -312,7 +309,7 @@ def _review_context() -> tuple[SubmissionQueue, Path, Directory]:
     settings = site_settings(root)
     directory, _ = load_directory(root, settings)
     providers = Path(settings["PATH"]) / "providers"
-    return SubmissionQueue(submissions_path(root, settings)), providers, directory
+    return SubmissionQueue(site_path(root, settings, "SUBMISSIONS_PATH")), providers, directory
 
 
 def _submissions(args: argparse.Namespace) -> int:
@@ -417,7 +414,7 @@ def _confirm_link(args: argparse.Namespace) -> int:
 
 def _remind(args: argparse.Namespace) -> int:
     root, settings, directory = _loaded(args.date)
-    state_path = site_path(root, settings, "REMINDER_STATE", "var/reminders.json")
+    state_path = site_path(root, settings, "REMINDER_STATE")
     state = load_state(state_path)
     sender = os.environ.get("HEALTHDIR_SMTP_FROM") or directory.site.team_email
     due = reminders_due(directory, state, _linker(root, settings), sender)
@@ -497,8 +494,8 @@ def _prize_draw(args: argparse.Namespace) -> int:
     names = {p.slug: p.name for p in directory.all_providers}
     found = entrants(
         args.month,
-        site_path(root, settings, "CONFIRMATION_LOG", "var/confirmations.log"),
-        submissions_path(root, settings),
+        site_path(root, settings, "CONFIRMATION_LOG"),
+        site_path(root, settings, "SUBMISSIONS_PATH"),
     )
     seed = args.seed if args.seed is not None else secrets.randbelow(1_000_000)
     result = draw(args.month, seed, found)

@@ -26,7 +26,7 @@ from pelican import Pelican
 from healthdir.atomic import swap_into_place
 from healthdir.entries import Directory, Problem, load_directory
 from healthdir.open_data.writer import own_pages, write_open_data
-from healthdir.settings import index_path, site_settings
+from healthdir.settings import site_path, site_settings
 from search import staging_folder, write_index
 
 # The Pelican setting through which the build hands the checked directory to the plugin,
@@ -58,7 +58,7 @@ def build(
 
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    live_index = (index or index_path(root, settings)).resolve()
+    live_index = (index or site_path(root, settings, "SEARCH_INDEX")).resolve()
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     index_staging = staging_folder(live_index)
     try:

@@ -28,21 +28,17 @@ def site_settings(root: Path, **override: Any) -> dict[str, Any]:
         raise NotASite(f"{path} could not be read: {exc}") from exc
 
 
-def index_path(root: Path, settings: dict[str, Any]) -> Path:
-    """Where the search index lives: ``SEARCH_INDEX``, relative to the site's folder."""
-    return root / settings.get("SEARCH_INDEX", "search-index")
+# Files and folders the site keeps outside the published output, by setting name, with
+# where they go when pelicanconf.py does not say (relative to the site's folder).
+SITE_PATHS = {
+    "SEARCH_INDEX": "search-index",
+    "UNMET_NEED_DB": "var/unmet-need.sqlite3",
+    "SUBMISSIONS_PATH": "submissions",
+    "CONFIRMATION_LOG": "var/confirmations.log",
+    "REMINDER_STATE": "var/reminders.json",
+}
 
 
-def unmet_need_path(root: Path, settings: dict[str, Any]) -> Path:
-    """The anonymous unmet-need counts: ``UNMET_NEED_DB``, relative to the site's folder."""
-    return root / settings.get("UNMET_NEED_DB", "var/unmet-need.sqlite3")
-
-
-def submissions_path(root: Path, settings: dict[str, Any]) -> Path:
-    """The moderation queue: ``SUBMISSIONS_PATH``, relative to the site's folder."""
-    return root / settings.get("SUBMISSIONS_PATH", "submissions")
-
-
-def site_path(root: Path, settings: dict[str, Any], name: str, default: str) -> Path:
-    """A file or folder the settings name (relative to the site's folder)."""
-    return root / settings.get(name, default)
+def site_path(root: Path, settings: dict[str, Any], name: str) -> Path:
+    """Where the setting ``name`` (one of :data:`SITE_PATHS`) puts its file or folder."""
+    return root / settings.get(name, SITE_PATHS[name])

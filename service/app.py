@@ -17,7 +17,7 @@ from healthdir import theme
 from healthdir.entries.directory import Directory, load_directory, load_domains
 from healthdir.entries.model import Site
 from healthdir.secret import secret_key
-from healthdir.settings import index_path, site_settings, submissions_path, unmet_need_path
+from healthdir.settings import site_path, site_settings
 from registration.queue import SubmissionQueue
 from search import SearchIndex
 from search.unmet_need import UnmetNeed
@@ -57,15 +57,15 @@ def create_app(
     )
     CSRFProtect(app)
     limiter.init_app(app)
-    queue = SubmissionQueue(submissions or submissions_path(root, settings))
+    queue = SubmissionQueue(submissions or site_path(root, settings, "SUBMISSIONS_PATH"))
     queue.clear_leftovers()
     app.extensions["healthdir"] = {
         "root": root,
         "settings": settings,
         "output": Path(output or root / "output").resolve(),
         "providers": Path(settings["PATH"]) / "providers",
-        "search": SearchIndex(index or index_path(root, settings), preload=True),
-        "unmet_need": UnmetNeed(unmet_need or unmet_need_path(root, settings)),
+        "search": SearchIndex(index or site_path(root, settings, "SEARCH_INDEX"), preload=True),
+        "unmet_need": UnmetNeed(unmet_need or site_path(root, settings, "UNMET_NEED_DB")),
         "queue": queue,
         "directory": None,
     }

@@ -34,7 +34,7 @@ def record(token: str) -> Any:
     changed = record_confirmation(
         services()["providers"] / f"{provider.slug}.yaml",
         today,
-        site_path(root, settings, "CONFIRMATION_LOG", "var/confirmations.log"),
+        site_path(root, settings, "CONFIRMATION_LOG"),
     )
     return render_template("confirm_done.html", provider=provider, today=today, changed=changed)
 

@@ -6,6 +6,8 @@ import contextlib
 import http.cookiejar
 import os
 import shutil
+import socket
+import sys
 import threading
 import urllib.error
 import urllib.parse
@@ -20,6 +22,7 @@ from waitress.server import create_server
 from healthdir.publish import build
 
 REPO = Path(__file__).resolve().parent.parent
+HEALTHDIR = Path(sys.executable).with_name("healthdir")  # the command, as a volunteer runs it
 TODAY = date(2026, 11, 22)
 # Tests never write a key file into the repository (the service would make var/secret-key).
 os.environ.setdefault("HEALTHDIR_SECRET_KEY", "test-only-secret")
@@ -161,3 +164,10 @@ class Client:
         _, _, html = self.get(path)
         marker = 'name="csrf_token" value="'
         return html.split(marker, 1)[1].split('"', 1)[0]
+
+
+def free_port() -> int:
+    """A loopback port nothing is listening on, for a server started as a separate process."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -7,7 +7,6 @@ import functools
 import os
 import re
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -15,7 +14,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import REPO, TODAY, serve
+from conftest import HEALTHDIR, REPO, TODAY, serve
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from healthdir.entries import load_directory
@@ -329,15 +328,14 @@ def test_the_cat_and_dog_shelter_registers_and_goes_live(
     # Nothing is published until someone approves it.
     assert not (site / "content/providers/southmoor-cat-and-dog-rescue.yaml").exists()
 
-    healthdir = Path(sys.executable).with_name("healthdir")
     approved = subprocess.run(
-        [healthdir, "approve", reference, "--by", "Sam Reviewer"],
+        [HEALTHDIR, "approve", reference, "--by", "Sam Reviewer"],
         cwd=site,
         capture_output=True,
         text=True,
     )
     assert approved.returncode == 0, approved.stderr
-    built = subprocess.run([healthdir, "build"], cwd=site, capture_output=True, text=True)
+    built = subprocess.run([HEALTHDIR, "build"], cwd=site, capture_output=True, text=True)
     assert built.returncode == 0, built.stdout + built.stderr
 
     page.goto(url + "/activities/southmoor-cat-and-dog-rescue/dog-walking-volunteers/")
@@ -380,9 +378,8 @@ def test_registration_works_with_javascript_off(
 
 def test_one_click_confirmation_end_to_end(page: Page, live_site: tuple[Path, str]) -> None:
     site, url = live_site
-    healthdir = Path(sys.executable).with_name("healthdir")
     link = subprocess.run(
-        [healthdir, "confirm-link", "anytown-cat-and-dog-shelter"],
+        [HEALTHDIR, "confirm-link", "anytown-cat-and-dog-shelter"],
         cwd=site,
         capture_output=True,
         text=True,
@@ -394,7 +391,7 @@ def test_one_click_confirmation_end_to_end(page: Page, live_site: tuple[Path, st
     page.get_by_role("button", name="Yes, this is all still correct").click()
     page.get_by_text("Thank you for confirming").first.wait_for()
     assert axe_violations(page) == []
-    built = subprocess.run([healthdir, "build"], cwd=site, capture_output=True, text=True)
+    built = subprocess.run([HEALTHDIR, "build"], cwd=site, capture_output=True, text=True)
     assert built.returncode == 0, built.stdout + built.stderr
     page.goto(f"{url}/activities/anytown-cat-and-dog-shelter/dog-walking-volunteers/")
     today = date.today()

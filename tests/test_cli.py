@@ -6,9 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import GOOD_PROVIDER, REPO, write_provider
+from conftest import GOOD_PROVIDER, HEALTHDIR, REPO, write_provider
 
-HEALTHDIR = Path(sys.executable).with_name("healthdir")
 PELICAN = Path(sys.executable).with_name("pelican")
 
 FIVE_MISTAKES = (

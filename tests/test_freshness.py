@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import email
 import os
-import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date
 from email import policy
@@ -15,7 +13,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
-from conftest import GOOD_PROVIDER, TODAY, Client, serve, write_provider
+from conftest import GOOD_PROVIDER, HEALTHDIR, TODAY, Client, free_port, serve, write_provider
 
 from healthdir.confirmations import (
     BadLink,
@@ -27,8 +25,6 @@ from healthdir.confirmations import (
 from healthdir.prize_draw import draw, entrants
 from healthdir.secret import secret_key
 from service import create_app
-
-HEALTHDIR = Path(sys.executable).with_name("healthdir")
 
 
 def provider(
@@ -141,12 +137,6 @@ def test_confirm_link_for_an_unknown_provider(site: Path) -> None:
     assert result.returncode == 1 and "there is no provider" in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class _Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
@@ -159,7 +149,7 @@ class _Inbox:
 @pytest.fixture
 def smtp() -> Iterator[tuple[_Inbox, int]]:
     inbox = _Inbox()
-    port = _free_port()
+    port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     yield inbox, port

@@ -5,9 +5,7 @@ from __future__ import annotations
 import http.client
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -17,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import GOOD_PROVIDER, TODAY, Client, serve, write_provider
+from conftest import GOOD_PROVIDER, HEALTHDIR, TODAY, Client, free_port, serve, write_provider
 from test_registration import SHELTER
 
 from healthdir.entries.directory import validate_entry
@@ -253,18 +251,12 @@ def test_200_concurrent_submissions_make_200_valid_files(reg_site: Path, reg_url
     assert names == {f"Rescue number {n}" for n in range(200)}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_killing_the_server_mid_run_leaves_no_partial_submission(reg_site: Path) -> None:
     with open(reg_site / "pelicanconf.py", "a") as settings:
         settings.write('\nFORM_RATE_LIMIT = "100000 per minute"\n')
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
-        [Path(sys.executable).with_name("healthdir"), "serve", "--port", str(port)],
+        [HEALTHDIR, "serve", "--port", str(port)],
         cwd=reg_site, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import GOOD_PROVIDER, REPO, TODAY, write_provider
+from conftest import GOOD_PROVIDER, HEALTHDIR, REPO, TODAY, write_provider
 
 from healthdir.entries import load_directory
 from healthdir.entries.yaml_source import read_yaml
@@ -296,12 +296,9 @@ class TestReview:
 
 def test_review_commands(site: Path) -> None:
     import subprocess
-    import sys
-
-    healthdir = Path(sys.executable).with_name("healthdir")
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([healthdir, *args], cwd=site, capture_output=True, text=True)
+        return subprocess.run([HEALTHDIR, *args], cwd=site, capture_output=True, text=True)
 
     assert run("submissions").stdout.strip() == "Nothing is waiting to be checked."
     write_provider(site, "anytown-cat-and-dog-shelter", GOOD_PROVIDER)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import GOOD_PROVIDER, REPO, TODAY, site_using
+from conftest import GOOD_PROVIDER, HEALTHDIR, REPO, TODAY, site_using
 
 from healthdir.entries import load_directory
 from healthdir.settings import site_settings
@@ -249,9 +248,8 @@ def test_a_running_searcher_sees_a_rebuilt_index(tmp_path: Path) -> None:
 def test_cli_search_text_and_json(sample_build: tuple[Path, Path], tmp_path: Path) -> None:
     _output, index_dir = sample_build
     site = site_using(tmp_path / "site", SEARCH_INDEX=str(index_dir))
-    healthdir = Path(sys.executable).with_name("healthdir")
     text = subprocess.run(
-        [healthdir, "search", "excercise", "--limit", "3"], cwd=site, capture_output=True, text=True
+        [HEALTHDIR, "search", "excercise", "--limit", "3"], cwd=site, capture_output=True, text=True
     )
     assert text.returncode == 0, text.stderr
     assert "Did you mean: exercise?" in text.stdout
@@ -259,7 +257,7 @@ def test_cli_search_text_and_json(sample_build: tuple[Path, Path], tmp_path: Pat
         "Page:  /activities/" in text.stdout and "When:" in text.stdout and "Where:" in text.stdout
     )
     result = subprocess.run(
-        [healthdir, "search", "lonely", "--locality", "north", "--free", "--json"],
+        [HEALTHDIR, "search", "lonely", "--locality", "north", "--free", "--json"],
         cwd=site,
         capture_output=True,
         text=True,
@@ -273,11 +271,11 @@ def test_cli_search_text_and_json(sample_build: tuple[Path, Path], tmp_path: Pat
         ACTIVITIES[f"{r['provider']}/{r['activity']}"].cost == "free" for r in data["results"]
     )
     bad = subprocess.run(
-        [healthdir, "search", "x", "--domain", "nope"], cwd=site, capture_output=True, text=True
+        [HEALTHDIR, "search", "x", "--domain", "nope"], cwd=site, capture_output=True, text=True
     )
     assert bad.returncode == 2 and "unknown domain" in bad.stderr and "Traceback" not in bad.stderr
     missing = subprocess.run(
-        [healthdir, "search", "x"], cwd=tmp_path, capture_output=True, text=True
+        [HEALTHDIR, "search", "x"], cwd=tmp_path, capture_output=True, text=True
     )
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
 

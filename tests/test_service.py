@@ -6,14 +6,13 @@ import json
 import re
 import sqlite3
 import subprocess
-import sys
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO, Client, serve, site_using
+from conftest import HEALTHDIR, REPO, Client, serve, site_using
 
 from search.unmet_need import UnmetNeed
 from service import create_app
@@ -183,9 +182,8 @@ def test_report_unmet_need(unmet_db: Path, tmp_path: Path, client: Client) -> No
         client.get("/search?q=Rock+Climbing")
     client.get("/search?q=knitting+on+Mars")
     site = site_using(tmp_path / "site", UNMET_NEED_DB=str(unmet_db))
-    healthdir = Path(sys.executable).with_name("healthdir")
     text = subprocess.run(
-        [healthdir, "report", "unmet-need"], cwd=site, capture_output=True, text=True
+        [HEALTHDIR, "report", "unmet-need"], cwd=site, capture_output=True, text=True
     )
     assert text.returncode == 0, text.stderr
     lines = text.stdout.splitlines()
@@ -193,13 +191,13 @@ def test_report_unmet_need(unmet_db: Path, tmp_path: Path, client: Client) -> No
     assert "rock climbing" in lines[1] and lines[1].split()[0] == "3"
     assert "A pottery class near Southmoor, please" in text.stdout
     csv_out = subprocess.run(
-        [healthdir, "report", "unmet-need", "--csv"], cwd=site, capture_output=True, text=True
+        [HEALTHDIR, "report", "unmet-need", "--csv"], cwd=site, capture_output=True, text=True
     )
     rows = csv_out.stdout.splitlines()
     assert rows[0] == "kind,query,filters,searches,first_day,last_day,message"
     assert rows[1].startswith("no results,rock climbing,,3,")
     future = subprocess.run(
-        [healthdir, "report", "unmet-need", "--since", "2999-01-01"],
+        [HEALTHDIR, "report", "unmet-need", "--since", "2999-01-01"],
         cwd=site,
         capture_output=True,
         text=True,
