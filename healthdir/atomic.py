@@ -41,6 +41,45 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def staging_folder(target: Path) -> Path:
+    """A fresh, empty folder beside ``target`` to build its replacement in.
+
+    Its name carries this process's id (``.output.building-<pid>-…``), so a later build
+    can tell the leftovers of a build that died from the folder of one still running.
+    """
+    target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_dead_staging(target)
+    prefix = f".{target.name}.building-{os.getpid()}-"
+    staging = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a web server must read what it becomes
+    return staging
+
+
+def remove_dead_staging(target: Path) -> list[Path]:
+    """Remove staging folders beside ``target`` left by builds whose process has gone.
+
+    Folders of builds still running are left alone. Returns what was removed.
+    """
+    removed = []
+    for folder in target.parent.glob(f".{target.name}.building-*"):
+        pid = folder.name.removeprefix(f".{target.name}.building-").split("-", 1)[0]
+        if folder.is_dir() and (not pid.isdigit() or not _running(int(pid))):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
 def swap_into_place(new: Path, target: Path) -> None:
     """Make ``new`` the folder at ``target``; the old one is removed afterwards.
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import re
@@ -15,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from healthdir.confirmations import confirm_link
-from healthdir.entries import Directory, Site, load_directory
+from healthdir.entries import Directory, Site, clock, load_directory
 from healthdir.entries.directory import load_domains
 from healthdir.entries.freshness import (
     STATE_WORDS,
@@ -26,6 +25,7 @@ from healthdir.entries.freshness import (
     oldest_first,
     review_and_hide_dates,
 )
+from healthdir.entries.text_safety import SafeCsvWriter, TerminalSafe
 from healthdir.entries.yaml_writer import dump_entry
 from healthdir.formatting import long_date
 from healthdir.prize_draw import draw, entrants
@@ -154,14 +154,20 @@ def main(argv: list[str] | None = None) -> int:
     unmet.set_defaults(run=_unmet_need)
 
     args = parser.parse_args(argv)
+    # Entries, submissions and searches hold text from strangers: whatever is printed,
+    # a control character in it is shown escaped, never sent to the terminal.
+    real_out, real_err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalSafe(real_out), TerminalSafe(real_err)
     try:
         return args.run(args)
-    except (NotASite, MissingIndex) as exc:
+    except (NotASite, MissingIndex, clock.BadClock) as exc:
         print(f"healthdir: {exc}", file=sys.stderr)
         return 2
     except QueueError as exc:
         print(f"healthdir {args.command}: {exc}", file=sys.stderr)
         return 1
+    finally:
+        sys.stdout, sys.stderr = real_out, real_err
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -184,7 +190,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     try:
-        directory = build(Path.cwd(), args.output, today=args.date or date.today())
+        directory = build(Path.cwd(), args.output, today=args.date or clock.today())
     except BuildFailed as exc:
         for problem in exc.problems:
             print(problem)
@@ -263,7 +269,7 @@ def _unmet_need(args: argparse.Namespace) -> int:
     store = UnmetNeed(site_path(root, site_settings(root), "UNMET_NEED_DB"))
     needs, told = store.needs(args.since), store.told_us(args.since)
     if args.csv:
-        writer = csv.writer(sys.stdout)
+        writer = SafeCsvWriter(sys.stdout)
         writer.writerow(
             ["kind", "query", "filters", "searches", "first_day", "last_day", "message"]
         )
@@ -314,7 +320,7 @@ def _review_context() -> tuple[SubmissionQueue, Path, Directory]:
 
 def _submissions(args: argparse.Namespace) -> int:
     queue, providers, directory = _review_context()
-    today = date.today()
+    today = clock.today()
     if args.action == "show":
         return _show_submission(queue.get(args.id), providers, directory, today)
     pending = queue.pending()
@@ -372,7 +378,7 @@ def _show_submission(sub: Submission, providers: Path, directory: Directory, tod
 def _approve(args: argparse.Namespace) -> int:
     queue, providers, directory = _review_context()
     sub = queue.get(args.id)
-    path = approve(queue, sub, providers, directory, date.today(), args.by, slug=args.slug)
+    path = approve(queue, sub, providers, directory, clock.today(), args.by, slug=args.slug)
     print(f"Approved {sub.id}: wrote {path}. Run `healthdir build` to publish it.")
     return 0
 
@@ -380,7 +386,7 @@ def _approve(args: argparse.Namespace) -> int:
 def _reject(args: argparse.Namespace) -> int:
     queue, _, _ = _review_context()
     sub = queue.get(args.id)
-    reject(queue, sub, args.reason, date.today())
+    reject(queue, sub, args.reason, clock.today())
     print(f"Closed {sub.id} without publishing it.")
     return 0
 
@@ -388,7 +394,7 @@ def _reject(args: argparse.Namespace) -> int:
 def _loaded(today: date | None = None) -> tuple[Path, dict, Directory]:
     root = Path.cwd()
     settings = site_settings(root)
-    directory, _ = load_directory(root, settings, today=today or date.today())
+    directory, _ = load_directory(root, settings, today=today or clock.today())
     return root, settings, directory
 
 
@@ -443,7 +449,7 @@ def _remind(args: argparse.Namespace) -> int:
 def _freshness(args: argparse.Namespace) -> int:
     _, _, directory = _loaded(args.date)
     if args.csv:
-        writer = csv.writer(sys.stdout)
+        writer = SafeCsvWriter(sys.stdout)
         writer.writerow(
             [
                 "provider",

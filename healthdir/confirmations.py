@@ -47,7 +47,7 @@ def read_link(token: str, secret: str, max_age_days: int) -> str:
         raise BadLink(expired=True) from None
     except BadSignature:
         raise BadLink(expired=False) from None
-    if not isinstance(slug, str) or not SLUG.match(slug):
+    if not isinstance(slug, str) or not SLUG.fullmatch(slug):
         raise BadLink(expired=False)
     return slug
 

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+from markupsafe import Markup
+
 from healthdir.entries.schema import labels
 
 
@@ -60,6 +62,12 @@ def website_text(url: str) -> str:
     return text.rstrip("/")
 
 
+def bdi(text: str) -> Markup:
+    """User text isolated from what is around it (``<bdi>``), so a name holding
+    right-to-left override characters cannot reorder the rest of the line."""
+    return Markup("<bdi>{}</bdi>").format(text)
+
+
 def jinja_filters() -> dict[str, Callable[..., Any]]:
     """Filters the theme's templates use, for any Jinja environment that renders them."""
     return {
@@ -71,4 +79,5 @@ def jinja_filters() -> dict[str, Callable[..., Any]]:
         "phone_href": phone_href,
         "website_text": website_text,
         "age_range": age_range,
+        "bdi": bdi,
     }

@@ -9,12 +9,13 @@ while Pelican renders, so a build uses both of a small server's cores.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import io
 import logging
 import multiprocessing
 import os
 import shutil
-import tempfile
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
@@ -23,11 +24,11 @@ from typing import Any
 
 from pelican import Pelican
 
-from healthdir.atomic import swap_into_place
-from healthdir.entries import Directory, Problem, load_directory
+from healthdir.atomic import staging_folder, swap_into_place
+from healthdir.entries import Directory, Problem, clock, load_directory
 from healthdir.open_data.writer import own_pages, write_open_data
 from healthdir.settings import site_path, site_settings
-from search import staging_folder, write_index
+from search import write_index
 
 # The Pelican setting through which the build hands the checked directory to the plugin,
 # and the one that tells it the open data is being written by the build's second process.
@@ -50,7 +51,7 @@ def build(
 
     The index goes to the site's ``SEARCH_INDEX`` folder unless ``index`` says otherwise.
     """
-    today = today or date.today()
+    today = today or clock.today()
     settings = site_settings(root)
     directory, problems = load_directory(root, settings, today=today)
     if problems:
@@ -59,7 +60,7 @@ def build(
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     live_index = (index or site_path(root, settings, "SEARCH_INDEX")).resolve()
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+    staging = staging_folder(output)
     index_staging = staging_folder(live_index)
     try:
         data = (
@@ -124,8 +125,24 @@ def _alongside(task: Callable[..., Any], *args: Any) -> Iterator[Future[Any]]:
         done.set_result(task(*args))
         yield done
         return
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        1, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         yield pool.submit(task, *args)
+
+
+def _die_with_parent(parent: int) -> None:
+    """In the worker: end when the build process ends, even if it is killed outright.
+
+    Otherwise a ``kill -9`` of ``healthdir build`` leaves the worker waiting on its pipe
+    for ever. Linux only (``PR_SET_PDEATHSIG``); elsewhere the worker ends with its pipe.
+    """
+    with contextlib.suppress(AttributeError, OSError):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)
 
 
 class _ErrorCounter(logging.Handler):

@@ -13,9 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from healthdir.entries.directory import validate_entry
 from healthdir.entries.model import ALL_LOCALITIES, Site, normalise_postcode, slugify
+from healthdir.entries.schema import schema_pattern
+from healthdir.entries.text_safety import without_controls
 
 WHERE_KINDS = {
     "venue": "At a venue",
@@ -40,7 +43,7 @@ LIST_FIELDS = ("domains", "accessibility")
 # Under "Add more detail": none of these is required.
 OPTIONAL = ("about", "details", "who_for", "age_min", "age_max", "languages", "accessibility",
             "accessibility_notes", "charity_number")  # fmt: skip
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = schema_pattern("email")  # the schema's own rule: the form and files agree
 
 # Where a problem the entry model finds is shown on the form.
 _FIELD_FOR_PATH = {
@@ -92,11 +95,13 @@ def read_answers(form: Mapping[str, Any]) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     for name, longest in TEXT_FIELDS.items():
         value = str(form.get(name, "") or "")
-        value = value.strip() if name in ("details", "about") else " ".join(value.split())
+        multiline = name in ("details", "about")
+        value = without_controls(value, multiline=multiline)
+        value = value.strip() if multiline else " ".join(value.split())
         answers[name] = value[: longest * 2]  # keep a too-long answer to say so, not forever
     getlist = getattr(form, "getlist", lambda key: [form[key]] if key in form else [])
     for name in LIST_FIELDS:
-        answers[name] = [str(v) for v in getlist(name)][:20]
+        answers[name] = [without_controls(str(v)) for v in getlist(name)][:20]
     return answers
 
 
@@ -142,7 +147,7 @@ def check_answers(
     _require(a, errors, "your_name", "Enter your name")
     if not a["your_email"]:
         errors["your_email"] = "Enter your email address, so we can ask you about the listing"
-    elif not EMAIL.match(a["your_email"]) or len(a["your_email"]) > TEXT_FIELDS["your_email"]:
+    elif not EMAIL.search(a["your_email"]) or len(a["your_email"]) > TEXT_FIELDS["your_email"]:
         errors["your_email"] = "Enter your email address in the right format, like name@example.com"
     if a["consent"] != "yes":
         errors["consent"] = "Confirm that we can publish these details"
@@ -235,14 +240,23 @@ def _entry(a: dict[str, Any], today: date) -> dict[str, Any]:
         activity["accessibility"] = list(dict.fromkeys(a["accessibility"]))
     entry: dict[str, Any] = {"name": a["group_name"]}
     website = a["website"]
-    if website and not re.match(r"^https?://", website, re.IGNORECASE):
-        website = "https://" + website  # people type "www.ourgroup.org"
+    if website:
+        website = _web_address(website)
     contact = {"about": a["about"], "website": website, "email": a["email"], "phone": a["phone"],
                "charity_number": a["charity_number"]}  # fmt: skip
     entry.update({k: v for k, v in contact.items() if v})
     entry["last_confirmed"] = today.isoformat()
     entry["activities"] = [activity]
     return entry
+
+
+def _web_address(typed: str) -> str:
+    """``www.Group.org`` → ``https://www.group.org``: people leave out the scheme, and a
+    scheme and host in capitals are the same address in lower case."""
+    if not re.match(r"https?://", typed, re.IGNORECASE):
+        typed = "https://" + typed
+    parts = urlsplit(typed)
+    return urlunsplit(parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()))
 
 
 def _require(answers: dict[str, Any], errors: dict[str, str], name: str, message: str) -> None:

@@ -28,11 +28,12 @@ from typing import Any
 import yaml
 
 from healthdir.atomic import fsync_folder, write_text_atomic
+from healthdir.entries import clock
 from healthdir.entries.yaml_writer import dump_entry
 
 KINDS = ("new", "update", "report")
 STATES = ("pending", "approved", "rejected")
-ID = re.compile(r"^[0-9a-f]{16}$")
+ID = re.compile(r"[0-9a-f]{16}")  # with fullmatch
 
 
 class QueueError(Exception):
@@ -80,7 +81,7 @@ class SubmissionQueue:
         existing = self.find(sub_id)
         if existing:
             return existing, False
-        received = (now or datetime.now()).replace(microsecond=0)
+        received = (now or clock.now()).replace(microsecond=0)
         meta = {
             "id": sub_id,
             "kind": kind,
@@ -120,7 +121,7 @@ class SubmissionQueue:
         return None
 
     def get(self, sub_id: str) -> Submission:
-        if not ID.match(sub_id):
+        if not ID.fullmatch(sub_id):
             raise QueueError(f'"{sub_id}" is not a submission id (16 letters and digits).')
         found = self.find(sub_id)
         if not found:

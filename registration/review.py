@@ -56,7 +56,7 @@ def propose(
     entry = dict(submission.entry or {})
     if submission.kind == "new":
         slug = slug or submission.target
-        if not SLUG.match(slug):
+        if not SLUG.fullmatch(slug):
             raise QueueError(
                 f'"{slug}" is not a usable file name (lowercase letters, numbers, hyphens).'
             )

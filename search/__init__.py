@@ -9,7 +9,7 @@ Everything else uses this small interface:
 """
 
 from search.filters import FACETS, Filters
-from search.indexing import build_index, staging_folder, write_index
+from search.indexing import build_index, write_index
 from search.querying import Result, SearchIndex, SearchResults
 
 __all__ = [
@@ -19,6 +19,5 @@ __all__ = [
     "SearchIndex",
     "SearchResults",
     "build_index",
-    "staging_folder",
     "write_index",
 ]

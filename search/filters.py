@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+from healthdir.entries.text_safety import one_line
+
 # Facet name -> the index field it counts. Shown, in this order, beside every result list.
 FACETS = {
     "domain": "domains",
@@ -36,7 +38,7 @@ class Filters:
         """From a query string: unknown keys are ignored, values are trimmed and capped."""
         values: dict[str, object] = {}
         for field in fields(cls):
-            raw = str(args.get(field.name, "") or "").strip()[:60]
+            raw = one_line(args.get(field.name, ""))[:60]
             if field.name == "free":
                 values["free"] = raw.lower() in ("1", "true", "yes", "on", "free")
             else:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
 from whoosh import index
 
-from healthdir.atomic import swap_into_place
+from healthdir.atomic import staging_folder, swap_into_place
 from healthdir.entries import Activity, Directory
 from healthdir.formatting import and_list, labelled
 from healthdir.open_data.cards import card_json
@@ -30,15 +29,6 @@ def build_index(directory: Directory, path: Path) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return count
-
-
-def staging_folder(path: Path) -> Path:
-    """A fresh, empty folder beside ``path`` to build a new index in."""
-    path = path.resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.building-", dir=path.parent))
-    staging.chmod(0o755)
-    return staging
 
 
 def write_index(directory: Directory, folder: Path) -> int:

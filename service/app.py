@@ -6,12 +6,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, render_template, send_from_directory
+from flask import Flask, Response, abort, current_app, render_template, send_from_directory
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import FileSystemLoader
 from markupsafe import Markup
+from werkzeug.security import safe_join
 
 from healthdir import theme
 from healthdir.entries.directory import Directory, load_directory, load_domains
@@ -106,12 +107,21 @@ def _configure_theme(app: Flask, root: Path, settings: dict[str, Any]) -> None:
 def _static_page(path: str) -> Response:
     """The built site, exactly as a static host would serve it (folders -> index.html)."""
     output = Path(services()["output"])
-    target = output / path
+    inside = safe_join(str(output), path)
+    if inside is None:  # "..", an absolute path or a drive: never leave the site folder
+        abort(404)
+    target = Path(inside)
     if path and not path.endswith("/") and target.is_dir():
         return Response(status=308, headers={"Location": f"/{path}/"})
     if path == "" or path.endswith("/"):
         path += "index.html"
     return send_from_directory(output, path)
+
+
+def form_rate_limit() -> str:
+    """How many forms one client may send (``FORM_RATE_LIMIT``): every form that writes
+    anything uses it, so none can be used to flood the queue or the unmet-need store."""
+    return current_app.config["FORM_RATE_LIMIT"]
 
 
 def services() -> dict[str, Any]:

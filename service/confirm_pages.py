@@ -3,12 +3,12 @@ click that its details are still right, or to change them."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, current_app, render_template
 
 from healthdir.confirmations import BadLink, read_link, record_confirmation
+from healthdir.entries import clock
 from healthdir.settings import site_path
 from service.app import current_directory, services
 
@@ -30,7 +30,7 @@ def record(token: str) -> Any:
         return provider
     settings = services()["settings"]
     root = services()["root"]
-    today = date.today()
+    today = clock.today()
     changed = record_confirmation(
         services()["providers"] / f"{provider.slug}.yaml",
         today,

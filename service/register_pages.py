@@ -3,13 +3,14 @@ something wrong?"), both feeding the moderation queue; nothing is published from
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 
+from healthdir.entries import clock
 from healthdir.entries.model import SLUG, activity_slugs
 from healthdir.entries.schema import labels
+from healthdir.entries.text_safety import one_line
 from healthdir.entries.yaml_source import read_yaml
 from registration.duplicates import likely_duplicates
 from registration.form import (
@@ -19,30 +20,26 @@ from registration.form import (
     check_answers,
     read_answers,
 )
-from service.app import current_directory, limiter, services
+from service.app import current_directory, form_rate_limit, limiter, services
 
 blueprint = Blueprint("register_pages", __name__)
 HONEYPOT = "nickname"  # hidden from people; bots fill it in
 MAX_REPORT_CHARS = 1000
 
 
-def _rate_limit() -> str:
-    return current_app.config["FORM_RATE_LIMIT"]
-
-
 @blueprint.route("/register", methods=["GET", "POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
+@limiter.limit(form_rate_limit, methods=["POST"])
 def register() -> Any:
     update = request.values.get("update", "")
     existing = _existing(update) if update else None
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD as GET: only a POST may write
         answers = answers_from_entry(*existing[2:]) if existing else read_answers({})
         return _form(answers, {}, update)
     if request.form.get(HONEYPOT):
         return render_template("register_done.html", submission=None, created=True, kind="new")
     directory = current_directory()
     checked = check_answers(
-        read_answers(request.form), list(directory.domains), directory.site, date.today()
+        read_answers(request.form), list(directory.domains), directory.site, clock.today()
     )
     if checked.errors:
         return _form(checked.answers, checked.errors, update), 400
@@ -63,7 +60,7 @@ def register() -> Any:
 
 
 @blueprint.route("/report/<provider>/<activity>", methods=["GET", "POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
+@limiter.limit(form_rate_limit, methods=["POST"])
 def report(provider: str, activity: str) -> Any:
     _, _, data, item = _existing(f"{provider}/{activity}")
     values = {"problem": "", "contact": ""}
@@ -73,7 +70,7 @@ def report(provider: str, activity: str) -> Any:
             return render_template(
                 "register_done.html", submission=None, created=True, kind="report"
             )
-        values = {key: " ".join(str(request.form.get(key, "")).split()) for key in values}
+        values = {key: one_line(request.form.get(key, "")) for key in values}
         if not values["problem"]:
             errors["problem"] = "Tell us what is wrong or out of date"
         elif len(values["problem"]) > MAX_REPORT_CHARS:
@@ -100,7 +97,7 @@ def report(provider: str, activity: str) -> Any:
 def _existing(reference: str) -> tuple[str, str, dict[str, Any], dict[str, Any]]:
     """``"<provider>/<activity>"`` of a published activity, with its data; else 404."""
     provider, _, activity = reference.partition("/")
-    if not (SLUG.match(provider) and SLUG.match(activity)):
+    if not (SLUG.fullmatch(provider) and SLUG.fullmatch(activity)):
         abort(404)
     directory = current_directory()
     found = next((p for p in directory.all_providers if p.slug == provider), None)

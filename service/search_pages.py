@@ -3,17 +3,18 @@ the "Tell us what you were looking for" form."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request
 
+from healthdir.entries import clock
+from healthdir.entries.text_safety import one_line
 from healthdir.formatting import label
 from search import Filters, SearchResults
 from search.querying import MAX_QUERY_CHARS, MissingIndex
 from search.unmet_need import MAX_MESSAGE_CHARS
-from service.app import services
+from service.app import form_rate_limit, limiter, services
 
 blueprint = Blueprint("search_pages", __name__)
 PAGE_SIZE = 10
@@ -23,7 +24,7 @@ API_MAX_LIMIT = 100
 
 @blueprint.get("/search")
 def search_page() -> Any:
-    text = request.args.get("q", "")[:MAX_QUERY_CHARS]
+    text = one_line(request.args.get("q", ""))[:MAX_QUERY_CHARS]
     filters = Filters.from_args(request.args)
     page = _whole_number(request.args.get("page"), 1, MAX_PAGES)
     try:
@@ -34,7 +35,7 @@ def search_page() -> Any:
 
 @blueprint.get("/api/search")
 def api_search() -> Any:
-    text = request.args.get("q", "")[:MAX_QUERY_CHARS]
+    text = one_line(request.args.get("q", ""))[:MAX_QUERY_CHARS]
     limit = _whole_number(request.args.get("limit"), 20, API_MAX_LIMIT)
     try:
         found = services()["search"].search(text, Filters.from_args(request.args), limit=limit)
@@ -48,10 +49,11 @@ def api_search() -> Any:
 
 
 @blueprint.post("/search/tell-us")
+@limiter.limit(form_rate_limit)
 def tell_us() -> Any:
-    text = request.form.get("q", "")[:MAX_QUERY_CHARS]
+    text = one_line(request.form.get("q", ""))[:MAX_QUERY_CHARS]
     filters = Filters.from_args(request.form)
-    message = " ".join(request.form.get("message", "").split())
+    message = one_line(request.form.get("message", ""))
     if not message or len(message) > MAX_MESSAGE_CHARS:
         error = (
             "Tell us what you were looking for"
@@ -59,7 +61,7 @@ def tell_us() -> Any:
             else f"Keep it to {MAX_MESSAGE_CHARS} characters or fewer"
         )
         return _render_search(text, filters, 1, tell_us_error=error, message=message), 400
-    services()["unmet_need"].record_told_us(text, filters.active(), message, date.today())
+    services()["unmet_need"].record_told_us(text, filters.active(), message, clock.today())
     return redirect(_search_url(text, filters, told="1"), code=303)
 
 
@@ -68,7 +70,7 @@ def _render_search(text: str, filters: Filters, page: int, **extra: Any) -> str:
     if text.strip() or filters:
         found = services()["search"].search(text, filters, limit=PAGE_SIZE * page)
         if found.total == 0 and "tell_us_error" not in extra:
-            services()["unmet_need"].record_zero_results(text, filters.active(), date.today())
+            services()["unmet_need"].record_zero_results(text, filters.active(), clock.today())
     shown = found.results[PAGE_SIZE * (page - 1) :] if found else []
     return render_template(
         "search.html",

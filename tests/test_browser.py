@@ -9,7 +9,6 @@ import re
 import subprocess
 import threading
 from collections.abc import Iterator
-from datetime import date
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -394,8 +393,7 @@ def test_one_click_confirmation_end_to_end(page: Page, live_site: tuple[Path, st
     built = subprocess.run([HEALTHDIR, "build"], cwd=site, capture_output=True, text=True)
     assert built.returncode == 0, built.stdout + built.stderr
     page.goto(f"{url}/activities/anytown-cat-and-dog-shelter/dog-walking-volunteers/")
-    today = date.today()
-    assert f"Details last confirmed: {today.day} {today:%B %Y}" in page.locator("main").inner_text()
+    assert f"Details last confirmed: {TODAY.day} {TODAY:%B %Y}" in page.locator("main").inner_text()
 
     page.goto(f"{url}/confirm/{token[:-4]}abcd")
     assert page.locator("h1").inner_text() == "This link does not work"

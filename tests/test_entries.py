@@ -126,7 +126,7 @@ def test_bad_website_email_and_charity_number(site: Path) -> None:
         (
             4,
             "email",
-            '"walks at shelter" doesn\'t look like an email address such as hello@mygroup.example.org.',
+            '"walks at shelter" doesn\'t look like one email address such as hello@mygroup.example.org.',
         ),
         (6, "charity_number", 'should be text. Put it in quotes: "1234567".'),
     ]

@@ -86,7 +86,7 @@ def test_answers_in_the_wrong_shape_get_model_messages_on_the_right_field() -> N
     result = check(**{**SHELTER, "email": "pat at example", "postcode": "AB3", "age_min": "ten"})
     assert result.errors == {
         "postcode": '"AB3" doesn\'t look like a full UK postcode, such as AB1 2CD.',
-        "email": '"pat at example" doesn\'t look like an email address such as hello@mygroup.example.org.',
+        "email": '"pat at example" doesn\'t look like one email address such as hello@mygroup.example.org.',
         "age_min": "Enter youngest age as a whole number, like 16",
     }
 

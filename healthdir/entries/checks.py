@@ -11,6 +11,8 @@ from datetime import date
 from typing import Any
 
 from healthdir.entries.model import ALL_LOCALITIES, activity_slugs, is_uk_postcode
+from healthdir.entries.schema import multiline_fields
+from healthdir.entries.text_safety import describe_control, first_control
 
 Found = Iterator[tuple[tuple[str | int, ...], str]]
 CONTACT_FIELDS = ("phone", "email", "website")
@@ -20,6 +22,7 @@ def check_entry(
     data: Mapping[str, Any], domain_ids: list[str], locality_ids: list[str], today: date
 ) -> Found:
     """Yield ``(field path, message)`` for each semantic problem in an entry."""
+    yield from _control_characters(data, ())
     yield from _check_date(data.get("last_confirmed"), ("last_confirmed",), today)
     checked = data.get("checked")
     if isinstance(checked, Mapping):
@@ -96,6 +99,27 @@ def _check_activity(
             yield (
                 (*here, "schedule", s),
                 (f'starts at {start} but ends at {end}: "from" must be earlier than "to".'),
+            )
+
+
+def _control_characters(value: Any, path: tuple[str | int, ...]) -> Found:
+    """Invisible control characters anywhere in the entry (tab and line breaks are fine in
+    a field of several lines, and around a one-line value)."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _control_characters(item, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _control_characters(item, (*path, index))
+    elif isinstance(value, str):
+        names = [part for part in path if isinstance(part, str)]
+        multiline = bool(names) and names[-1] in multiline_fields()
+        char = first_control(value if multiline else value.strip(), multiline=multiline)
+        if char is not None:
+            yield (
+                path,
+                f"contains an invisible control character ({describe_control(char)}). "
+                "Delete it: retype the text, or paste it as plain text.",
             )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import markdown
 
+from healthdir.entries import clock
 from healthdir.entries.checks import check_entry
 from healthdir.entries.model import (
     ALL_LOCALITIES,
@@ -39,7 +40,7 @@ class Directory:
     domains: dict[str, Domain]
     providers: list[Provider]  # published: fresh or due for review
     hidden: list[Provider] = field(default_factory=list)  # overdue: kept, not published
-    today: date = field(default_factory=date.today)  # the build date freshness is from
+    today: date = field(default_factory=clock.today)  # the build date freshness is from
 
     @property
     def all_providers(self) -> list[Provider]:
@@ -96,7 +97,7 @@ def load_directory(
     ``paths`` limits which provider files are loaded and reported on (files or folders);
     names and slugs are still compared with every file in ``content/providers``.
     """
-    today = today or date.today()
+    today = today or clock.today()
     content = root / settings.get("PATH", "content")
     problems: list[Problem] = []
     site = Site.from_settings(settings)
@@ -156,7 +157,7 @@ def load_provider(
     """Load and check one provider file. The provider is ``None`` if it has any problem."""
     shown = display_path(path)
     problems: list[Problem] = []
-    if not SLUG.match(path.stem):
+    if not SLUG.fullmatch(path.stem):
         suggestion = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "my-group"
         problems.append(
             Problem(
@@ -209,7 +210,7 @@ def load_domains(folder: Path) -> tuple[dict[str, Domain], list[Problem]]:
         shown = display_path(path)
         html = reader.reset().convert(path.read_text(encoding="utf-8"))
         meta = {key: " ".join(value).strip() for key, value in reader.Meta.items()}
-        if not SLUG.match(path.stem):
+        if not SLUG.fullmatch(path.stem):
             problems.append(
                 Problem(shown, 1, "file name", "must be a domain id such as physical-activity.md")
             )
@@ -242,7 +243,7 @@ def _check_site(site: Site, settings_path: Path) -> list[Problem]:
             Problem(shown, 0, "LOCALITIES", "should list 2 to 4 localities (id: name).")
         )
     for locality in site.localities:
-        if not SLUG.match(locality) or locality == ALL_LOCALITIES:
+        if not SLUG.fullmatch(locality) or locality == ALL_LOCALITIES:
             problems.append(
                 Problem(shown, 0, "LOCALITIES", f'"{locality}" is not a usable locality id.')
             )

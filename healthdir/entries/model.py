@@ -12,7 +12,7 @@ from typing import Any
 
 from healthdir.entries.safe_markdown import html_to_text, render_markdown
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # a whole name: use fullmatch, never match
 ALL_LOCALITIES = "all"
 FRESH, DUE, OVERDUE = "fresh", "due", "overdue"
 
@@ -296,7 +296,7 @@ def _activity(provider: Provider, slug: str, item: Mapping[str, Any]) -> Activit
 
 # The shape of a UK postcode (outward code, space, inward code). Deliberately not the
 # full Royal Mail rules: "looks like a postcode" catches typos without refusing real ones.
-_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$")
+_POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}")
 
 
 def normalise_postcode(text: str) -> str:
@@ -308,4 +308,4 @@ def normalise_postcode(text: str) -> str:
 
 
 def is_uk_postcode(text: str) -> bool:
-    return bool(_POSTCODE.match(normalise_postcode(text)))
+    return bool(_POSTCODE.fullmatch(normalise_postcode(text)))

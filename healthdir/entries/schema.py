@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator, ValidationError, validators
 
 _TYPE_WORDS = {
     "string": "text",
@@ -28,13 +29,51 @@ def provider_schema() -> dict[str, Any]:
     return json.loads(text)
 
 
+def _whole_text_pattern(
+    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    """``pattern`` as JSON Schema means it (ECMA-262): ``$`` is the end of the text.
+
+    Python's ``$`` also matches before a final line break, which would let
+    ``"north\\n"`` pass as a locality id or a file name.
+    """
+    if isinstance(instance, str) and not _compiled(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 @cache
-def _validator() -> Draft202012Validator:
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(re.sub(r"(?<!\\)\$$", r"\\Z", pattern))
+
+
+_Validator = validators.extend(Draft202012Validator, {"pattern": _whole_text_pattern})
+
+
+@cache
+def _validator() -> Any:
     schema = provider_schema()
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(
+    return _Validator(
         _inline(schema, schema["$defs"]), format_checker=Draft202012Validator.FORMAT_CHECKER
     )
+
+
+def schema_pattern(name: str) -> re.Pattern[str]:
+    """The pattern of a shared definition (``email``, ``website``…), for forms to use."""
+    return _compiled(provider_schema()["$defs"][name]["pattern"])
+
+
+@cache
+def multiline_fields() -> frozenset[str]:
+    """Fields whose text may run over several lines (marked ``x-multiline``)."""
+    defs = provider_schema()["$defs"]
+    found = set()
+    for properties in (provider_schema()["properties"], defs["activity"]["properties"]):
+        for name, prop in properties.items():
+            target = defs.get(prop.get("$ref", "").removeprefix("#/$defs/"), {})
+            if prop.get("x-multiline") or target.get("x-multiline"):
+                found.add(name)
+    return frozenset(found)
 
 
 def _inline(node: Any, defs: dict[str, Any]) -> Any:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 
 from healthdir.entries import Directory
 from healthdir.entries.model import ALL_LOCALITIES, FRESH
+from healthdir.entries.text_safety import SafeCsvWriter
 
 ACTIVITY_COLUMNS = [
     "provider", "activity", "url", "name", "provider_name", "summary", "domains", "locality",
@@ -20,40 +20,39 @@ ACTIVITY_COLUMNS = [
 def activities_csv(directory: Directory, base_url: str) -> str:
     """Every live activity, lists joined with "; ", as UTF-8 CSV."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, ACTIVITY_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    writer = SafeCsvWriter(out)
+    writer.writerow(ACTIVITY_COLUMNS)
     for a in directory.listed_activities():
         venue, contact = a.venue, a.contact
-        writer.writerow(
-            {
-                "provider": a.provider.slug,
-                "activity": a.slug,
-                "url": f"{base_url}/{a.url}",
-                "name": a.name,
-                "provider_name": a.provider.name,
-                "summary": a.summary,
-                "domains": "; ".join(a.domains),
-                "locality": a.locality,
-                "when": a.when,
-                "days": "; ".join(a.days),
-                "cost": a.cost,
-                "price": a.price,
-                "how_to_join": a.how_to_join,
-                "venue_name": venue.name if venue else "",
-                "address": venue.address if venue else "",
-                "postcode": venue.postcode if venue else "",
-                "delivery": "; ".join(a.delivery),
-                "languages": "; ".join(a.languages),
-                "accessibility": "; ".join(a.accessibility),
-                "age_min": "" if a.age_min is None else a.age_min,
-                "age_max": "" if a.age_max is None else a.age_max,
-                "phone": contact.phone,
-                "email": contact.email,
-                "website": contact.website,
-                "status": a.status,
-                "last_confirmed": a.provider.last_confirmed.isoformat(),
-            }
-        )
+        row = {
+            "provider": a.provider.slug,
+            "activity": a.slug,
+            "url": f"{base_url}/{a.url}",
+            "name": a.name,
+            "provider_name": a.provider.name,
+            "summary": a.summary,
+            "domains": "; ".join(a.domains),
+            "locality": a.locality,
+            "when": a.when,
+            "days": "; ".join(a.days),
+            "cost": a.cost,
+            "price": a.price,
+            "how_to_join": a.how_to_join,
+            "venue_name": venue.name if venue else "",
+            "address": venue.address if venue else "",
+            "postcode": venue.postcode if venue else "",
+            "delivery": "; ".join(a.delivery),
+            "languages": "; ".join(a.languages),
+            "accessibility": "; ".join(a.accessibility),
+            "age_min": "" if a.age_min is None else a.age_min,
+            "age_max": "" if a.age_max is None else a.age_max,
+            "phone": contact.phone,
+            "email": contact.email,
+            "website": contact.website,
+            "status": a.status,
+            "last_confirmed": a.provider.last_confirmed.isoformat(),
+        }
+        writer.writerow(row[column] for column in ACTIVITY_COLUMNS)
     return out.getvalue()
 
 
@@ -91,7 +90,7 @@ def provision(directory: Directory) -> dict[str, dict[str, Cell]]:
 
 def provision_csv(directory: Directory) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out)
     writer.writerow(["domain", "locality", "activities", "free", "fresh", "fresh_percent"])
     for domain_id, row in provision(directory).items():
         for locality, cell in row.items():

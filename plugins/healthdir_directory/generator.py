@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from healthdir import theme
-from healthdir.entries import Directory, load_directory
+from healthdir.entries import Directory, clock, load_directory
 from healthdir.entries.freshness import confirmed_within
 from healthdir.entries.model import ALL_LOCALITIES
 from healthdir.open_data.tables import provision
@@ -55,7 +54,7 @@ class DirectoryGenerator(Generator):
 
     def _load(self) -> Directory:
         content = Path(self.settings["PATH"])
-        today = self.settings.get("HEALTHDIR_TODAY") or date.today()
+        today = self.settings.get("HEALTHDIR_TODAY") or clock.today()
         directory, problems = load_directory(content.parent, self.settings, today=today)
         if problems:
             for problem in problems:
