@@ -57,8 +57,7 @@ PAGE_PATHS = ["pages"]
 ARTICLE_PATHS = ["articles"]
 STATIC_PATHS: list[str] = []
 THEME = "theme"
-PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["healthdir_directory"]
+PLUGINS = ["plugins.healthdir_directory"]  # installed with the project
 
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"

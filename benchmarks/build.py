@@ -243,7 +243,7 @@ STREETS = [
 ]
 LANGUAGES = ["Bengali", "Polish", "Urdu", "Punjabi", "Somali", "Arabic", "Romanian", "Gujarati"]
 CHECKERS = ["Anytown Community Health Partnership", "Directory team", "Anytown Voluntary Action"]
-# Letters a UK postcode allows in each position (see healthdir.entries.model._POSTCODE).
+# Letters a UK postcode allows in each position (see entries.model._POSTCODE).
 POSTCODE_AREAS = ["AB", "AN", "AT", "B", "N", "S", "M", "L"]
 POSTCODE_UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 DAY_WORDS = {

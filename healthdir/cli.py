@@ -13,10 +13,10 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from healthdir.confirmations import confirm_link
-from healthdir.entries import Directory, Site, clock, load_directory
-from healthdir.entries.directory import load_domains
-from healthdir.entries.freshness import (
+from entries import Directory, Site, clock, load_directory
+from entries.directory import load_domains
+from entries.formatting import long_date
+from entries.freshness import (
     STATE_WORDS,
     STATES,
     check_overdue,
@@ -25,23 +25,23 @@ from healthdir.entries.freshness import (
     oldest_first,
     review_and_hide_dates,
 )
-from healthdir.entries.text_safety import SafeCsvWriter, TerminalSafe
-from healthdir.entries.yaml_writer import dump_entry
-from healthdir.formatting import long_date
-from healthdir.prize_draw import draw, entrants
-from healthdir.publish import BuildFailed, build
-from healthdir.reminders import load_state, reminders_due, send
-from healthdir.secret import secret_key
-from healthdir.settings import (
+from entries.site_settings import (
     NotASite,
     site_path,
     site_settings,
 )
+from entries.text_safety import SafeCsvWriter, TerminalSafe
+from entries.yaml_writer import dump_entry
+from healthdir.publish import BuildFailed, build
 from registration.queue import QueueError, Submission, SubmissionQueue
 from registration.review import approve, propose, reject
 from search import Filters, SearchIndex
 from search.querying import MissingIndex
 from search.unmet_need import UnmetNeed
+from upkeep.confirmations import confirm_link
+from upkeep.prize_draw import draw, entrants
+from upkeep.reminders import load_state, reminders_due, send
+from upkeep.secret import secret_key
 
 DATE_HELP = "work as if today were this day (YYYY-MM-DD), to plan ahead or test"
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -246,10 +246,11 @@ def _search(args: argparse.Namespace) -> int:
         print(f"Did you mean: {found.suggestion}?")
     site_url = settings.get("SITEURL") or ""
     for number, result in enumerate(found.results, 1):
-        print(f"\n{number}. {result.name} — {result.provider_name}")
-        print(f"   When:  {result.when}")
-        print(f"   Where: {result.where}")
-        print(f"   Page:  {site_url}{result.url}")
+        item = result.item
+        print(f"\n{number}. {item.name} — {item.provider}")
+        print(f"   When:  {item.when}")
+        print(f"   Where: {item.where}")
+        print(f"   Page:  {site_url}{item.url}")
     return 0
 
 
@@ -501,7 +502,7 @@ def _prize_draw(args: argparse.Namespace) -> int:
     found = entrants(
         args.month,
         site_path(root, settings, "CONFIRMATION_LOG"),
-        site_path(root, settings, "SUBMISSIONS_PATH"),
+        SubmissionQueue(site_path(root, settings, "SUBMISSIONS_PATH")).approvals(),
     )
     seed = args.seed if args.seed is not None else secrets.randbelow(1_000_000)
     result = draw(args.month, seed, found)

@@ -24,16 +24,12 @@ from typing import Any
 
 from pelican import Pelican
 
-from healthdir.atomic import staging_folder, swap_into_place
-from healthdir.entries import Directory, Problem, clock, load_directory
-from healthdir.open_data.writer import own_pages, write_open_data
-from healthdir.settings import site_path, site_settings
+from entries import Directory, Problem, clock, load_directory
+from entries.atomic import staging_folder, swap_into_place
+from entries.site_settings import public_url, site_path, site_settings
+from open_data.writer import own_pages, write_open_data
+from plugins.healthdir_directory import BUILD_DATE, OPEN_DATA_WRITTEN, PRELOADED
 from search import write_index
-
-# The Pelican setting through which the build hands the checked directory to the plugin,
-# and the one that tells it the open data is being written by the build's second process.
-PRELOADED = "HEALTHDIR_DIRECTORY"
-OPEN_DATA_WRITTEN = "HEALTHDIR_OPEN_DATA_WRITTEN"
 
 
 class BuildFailed(Exception):
@@ -86,7 +82,7 @@ def _run_pelican(root: Path, staging: Path, directory: Directory, today: date) -
     settings = site_settings(
         root,
         OUTPUT_PATH=str(staging),
-        **{PRELOADED: directory, OPEN_DATA_WRITTEN: True, "HEALTHDIR_TODAY": today},
+        **{PRELOADED: directory, OPEN_DATA_WRITTEN: True, BUILD_DATE: today},
     )
     errors = _ErrorCounter()
     logging.getLogger().addHandler(errors)
@@ -106,11 +102,6 @@ def _index_and_data(directory: Directory, index_folder: Path, data: tuple[Any, .
     """The second process's share of a build: the search index, then the open data."""
     write_index(directory, index_folder)
     write_open_data(*data)
-
-
-def public_url(settings: dict[str, Any]) -> str:
-    """Where people reach the directory: SITEURL once published, else the service's address."""
-    return (settings.get("SITEURL") or settings.get("SERVICE_URL") or "").rstrip("/")
 
 
 @contextlib.contextmanager

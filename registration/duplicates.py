@@ -6,8 +6,8 @@ import difflib
 import re
 from typing import Any
 
-from healthdir.entries import Directory
-from healthdir.entries.model import ALL_LOCALITIES
+from entries import Directory
+from entries.model import ALL_LOCALITIES
 
 SIMILAR_NAME = 0.85
 _FILLER = re.compile(r"\b(the|and|of|group|club|society|association|charity|cic|ltd)\b")

@@ -15,10 +15,10 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from healthdir.entries.directory import validate_entry
-from healthdir.entries.model import ALL_LOCALITIES, Site, normalise_postcode, slugify
-from healthdir.entries.schema import schema_pattern
-from healthdir.entries.text_safety import without_controls
+from entries.directory import validate_entry
+from entries.model import ALL_LOCALITIES, Site, normalise_postcode, slugify
+from entries.schema import schema_pattern
+from entries.text_safety import without_controls
 
 WHERE_KINDS = {
     "venue": "At a venue",

@@ -27,9 +27,9 @@ from typing import Any
 
 import yaml
 
-from healthdir.atomic import fsync_folder, write_text_atomic
-from healthdir.entries import clock
-from healthdir.entries.yaml_writer import dump_entry
+from entries import clock
+from entries.atomic import fsync_folder, write_text_atomic
+from entries.yaml_writer import dump_entry
 
 KINDS = ("new", "update", "report")
 STATES = ("pending", "approved", "rejected")
@@ -140,6 +140,17 @@ class SubmissionQueue:
         folder = self.root / state
         items = [self._read(p, state) for p in folder.iterdir()] if folder.is_dir() else []
         return sorted(items, key=lambda s: s.received)
+
+    def approvals(self) -> list[tuple[str, str]]:
+        """``(day, provider slug)`` for each new entry or update the team approved."""
+        found = []
+        for submission in self.decided("approved"):
+            if submission.kind in ("update", "new"):
+                file = Path(str(submission.decision.get("file", "")))
+                found.append(
+                    (str(submission.decision.get("on", "")), file.stem or submission.target)
+                )
+        return found
 
     def decide(self, submission: Submission, state: str, decision: dict[str, Any]) -> Submission:
         """Record a decision and move the submission out of ``pending``."""

@@ -8,12 +8,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from healthdir.atomic import write_text_atomic
-from healthdir.entries.directory import Directory, validate_entry
-from healthdir.entries.model import SLUG, activity_slugs
-from healthdir.entries.problems import field_path
-from healthdir.entries.yaml_source import read_yaml
-from healthdir.entries.yaml_writer import dump_entry
+from entries.atomic import write_text_atomic
+from entries.directory import Directory, validate_entry
+from entries.model import SLUG, activity_slugs
+from entries.problems import field_path
+from entries.yaml_source import read_yaml
+from entries.yaml_writer import dump_entry
 from registration.queue import QueueError, Submission, SubmissionQueue
 
 

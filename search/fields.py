@@ -40,9 +40,6 @@ def schema() -> fields.Schema:
         accessibility=fields.KEYWORD(commas=True),
         languages=fields.KEYWORD(commas=True, lowercase=True, stored=True),
         sort_name=fields.ID(sortable=True),
-        card=fields.STORED,  # what "Add to my list" keeps, as JSON
-        when=fields.STORED,
-        where=fields.STORED,
+        item=fields.STORED,  # the activity's summary (entries.summary), as JSON
         last_confirmed=fields.STORED,
-        due_for_review=fields.STORED,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from healthdir.entries.text_safety import one_line
+from entries.text_safety import one_line
 
 # Facet name -> the index field it counts. Shown, in this order, beside every result list.
 FACETS = {

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from whoosh import index
 
-from healthdir.atomic import staging_folder, swap_into_place
-from healthdir.entries import Activity, Directory
-from healthdir.formatting import and_list, labelled
-from healthdir.open_data.cards import card_json
+from entries import Activity, Directory
+from entries.atomic import staging_folder, swap_into_place
+from entries.formatting import labelled
+from entries.summary import summarise
 from search.fields import schema
 
 DUE_FOR_REVIEW_BOOST = 0.8  # ranks below an equally relevant, freshly confirmed activity
@@ -84,17 +84,7 @@ def _document(directory: Directory, activity: Activity) -> dict[str, object]:
         "delivery": ",".join(activity.delivery),
         "accessibility": ",".join(activity.accessibility),
         "languages": ",".join(activity.languages),
-        "card": card_json(activity),
-        "when": activity.when,
-        "where": _where(activity, site.locality_name(activity.locality)),
+        "item": summarise(activity, site.locality_name(activity.locality)).json,
         "last_confirmed": provider.last_confirmed.isoformat(),
-        "due_for_review": due,
         "_boost": DUE_FOR_REVIEW_BOOST if due else 1.0,
     }
-
-
-def _where(activity: Activity, locality_name: str) -> str:
-    """Where to go, in a few words: the venue and postcode, or how it is delivered."""
-    if activity.venue:
-        return ", ".join(p for p in (activity.venue.name, activity.venue.postcode) if p)
-    return and_list(labelled(activity.delivery, "delivery")) or locality_name

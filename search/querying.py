@@ -4,7 +4,7 @@ Whoosh analyses the words, stores the index, gives each posting its BM25F weight
 suggests spellings and highlights snippets. Combining a query's postings is done here,
 with NumPy, from postings read once per index and kept in memory: Whoosh's collectors are
 pure Python and, once synonyms expand a query, too slow at 10,000 activities for a search
-that must answer in milliseconds (see ``benchmarks/search.py``).
+that must answer in milliseconds (see ``benchmarks/search_speed.py``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import numpy as np
 from whoosh import highlight, index, query
 from whoosh.searching import Searcher
 
+from entries.summary import ActivitySummary
 from search.fields import STEMMED, TEXT_WEIGHTS
 from search.filters import FACETS, Filters
 from search.synonyms import normalise, split_phrases, synonyms
@@ -40,25 +41,40 @@ class MissingIndex(Exception):
 
 @dataclass(frozen=True)
 class Result:
-    """One activity in a result list; ``snippet`` is safe HTML (text escaped, <mark>s)."""
+    """One activity found: its summary (what a result list shows), where it ranked, and
+    the ids a program needs; ``snippet`` is safe HTML (text escaped, <mark>s)."""
 
     provider: str
     activity: str
-    url: str
-    name: str
-    provider_name: str
-    summary: str
+    item: ActivitySummary = field(repr=False)
     snippet: str
-    when: str
-    where: str
     score: float
     domains: list[str]
     locality: str
     cost: str
     join: str
     last_confirmed: str
-    due_for_review: bool
-    card: str = field(default="", repr=False)  # for "Add to my list"; not in the JSON
+
+    def as_json(self) -> dict[str, Any]:
+        item = self.item
+        return {
+            "provider": self.provider,
+            "activity": self.activity,
+            "url": item.url,
+            "name": item.name,
+            "provider_name": item.provider,
+            "summary": item.summary,
+            "snippet": self.snippet,
+            "when": item.when,
+            "where": item.where,
+            "score": self.score,
+            "domains": self.domains,
+            "locality": self.locality,
+            "cost": self.cost,
+            "join": self.join,
+            "last_confirmed": self.last_confirmed,
+            "due_for_review": item.due_for_review,
+        }
 
 
 @dataclass
@@ -78,7 +94,7 @@ class SearchResults:
             "query": self.query,
             "filters": self.filters.active(),
             "total": self.total,
-            "results": [{k: v for k, v in asdict(r).items() if k != "card"} for r in self.results],
+            "results": [result.as_json() for result in self.results],
             "facets": self.facets,
             "suggestion": self.suggestion,
             "any_word": self.any_word,
@@ -408,19 +424,12 @@ def _result(stored: dict[str, Any], score: float, snippet: str) -> Result:
     return Result(
         provider=stored["provider"],
         activity=stored["activity"],
-        url=f"/activities/{stored['provider']}/{stored['activity']}/",
-        name=stored["name"],
-        provider_name=stored["provider_name"],
-        summary=stored["summary"],
+        item=ActivitySummary.from_json(stored["item"]),
         snippet=snippet,
-        when=stored["when"],
-        where=stored["where"],
         score=round(score, 4),
         domains=stored["domains"].split(","),
         locality=stored["locality"],
         cost=stored["cost"],
         join=stored["join"],
         last_confirmed=stored["last_confirmed"],
-        due_for_review=bool(stored["due_for_review"]),
-        card=stored.get("card", ""),
     )

@@ -6,27 +6,27 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, abort, current_app, render_template, send_from_directory
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from flask import Flask, Response, abort, render_template, send_from_directory
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import FileSystemLoader
 from markupsafe import Markup
 from werkzeug.security import safe_join
 
-from healthdir import theme
-from healthdir.entries.directory import Directory, load_directory, load_domains
-from healthdir.entries.model import Site
-from healthdir.secret import secret_key
-from healthdir.settings import site_path, site_settings
+import theme
+from entries.directory import load_domains
+from entries.model import Site
+from entries.site_settings import site_path, site_settings
 from registration.queue import SubmissionQueue
 from search import SearchIndex
 from search.unmet_need import UnmetNeed
+from service.confirm_pages import blueprint as confirm_pages
+from service.register_pages import blueprint as register_pages
+from service.search_pages import blueprint as search_pages
+from service.shared import limiter, services
+from upkeep.secret import secret_key
 
 MAX_REQUEST_BYTES = 64 * 1024
 CSP = theme.content_security_policy()
-# Per client, counted in memory only: no IP address is ever written to disk.
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
 
 
 def create_app(
@@ -72,10 +72,6 @@ def create_app(
     }
     _configure_theme(app, root, settings)
 
-    from service.confirm_pages import blueprint as confirm_pages
-    from service.register_pages import blueprint as register_pages
-    from service.search_pages import blueprint as search_pages
-
     app.register_blueprint(search_pages)
     app.register_blueprint(register_pages)
     app.register_blueprint(confirm_pages)
@@ -116,31 +112,6 @@ def _static_page(path: str) -> Response:
     if path == "" or path.endswith("/"):
         path += "index.html"
     return send_from_directory(output, path)
-
-
-def form_rate_limit() -> str:
-    """How many forms one client may send (``FORM_RATE_LIMIT``): every form that writes
-    anything uses it, so none can be used to flood the queue or the unmet-need store."""
-    return current_app.config["FORM_RATE_LIMIT"]
-
-
-def services() -> dict[str, Any]:
-    """The output folder, search index and unmet-need store of the running app."""
-    return current_app.extensions["healthdir"]
-
-
-def current_directory() -> Directory:
-    """The published providers, reloaded when a file in content/providers changes.
-
-    Forms use it to check answers and spot likely duplicates.
-    """
-    cache = services()
-    folder: Path = cache["providers"]
-    stamp = max([folder.stat().st_mtime_ns] + [p.stat().st_mtime_ns for p in folder.glob("*.yaml")])
-    if cache["directory"] is None or cache["directory"][0] != stamp:
-        directory, _ = load_directory(cache["root"], cache["settings"])
-        cache["directory"] = (stamp, directory)
-    return cache["directory"][1]
 
 
 def _security_headers(response: Response) -> Response:

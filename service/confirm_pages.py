@@ -7,10 +7,10 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template
 
-from healthdir.confirmations import BadLink, read_link, record_confirmation
-from healthdir.entries import clock
-from healthdir.settings import site_path
-from service.app import current_directory, services
+from entries import clock
+from entries.site_settings import site_path
+from service.shared import current_directory, services
+from upkeep.confirmations import BadLink, read_link, record_confirmation
 
 blueprint = Blueprint("confirm_pages", __name__)
 

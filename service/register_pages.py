@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 
-from healthdir.entries import clock
-from healthdir.entries.model import SLUG, activity_slugs
-from healthdir.entries.schema import labels
-from healthdir.entries.text_safety import one_line
-from healthdir.entries.yaml_source import read_yaml
+from entries import clock
+from entries.model import SLUG, activity_slugs
+from entries.schema import labels
+from entries.text_safety import one_line
+from entries.yaml_source import read_yaml
 from registration.duplicates import likely_duplicates
 from registration.form import (
     OPTIONAL,
@@ -20,7 +20,7 @@ from registration.form import (
     check_answers,
     read_answers,
 )
-from service.app import current_directory, form_rate_limit, limiter, services
+from service.shared import current_directory, form_rate_limit, limiter, services
 
 blueprint = Blueprint("register_pages", __name__)
 HONEYPOT = "nickname"  # hidden from people; bots fill it in

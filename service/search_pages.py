@@ -8,13 +8,13 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request
 
-from healthdir.entries import clock
-from healthdir.entries.text_safety import one_line
-from healthdir.formatting import label
+from entries import clock
+from entries.formatting import label
+from entries.text_safety import one_line
 from search import Filters, SearchResults
 from search.querying import MAX_QUERY_CHARS, MissingIndex
 from search.unmet_need import MAX_MESSAGE_CHARS
-from service.app import form_rate_limit, limiter, services
+from service.shared import form_rate_limit, limiter, services
 
 blueprint = Blueprint("search_pages", __name__)
 PAGE_SIZE = 10

@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 from waitress.server import create_server
 
-from healthdir.entries import clock
+from entries import clock
 from healthdir.publish import build
 
 REPO = Path(__file__).resolve().parent.parent
 HEALTHDIR = Path(sys.executable).with_name("healthdir")  # the command, as a volunteer runs it
 TODAY = date(2026, 11, 22)
-# Every "today" in the code reads the clock (healthdir.entries.clock): pin it, for this
+# Every "today" in the code reads the clock (entries.clock): pin it, for this
 # process and every command and service the tests start, so no test expires.
 os.environ[clock.ENVIRONMENT] = TODAY.isoformat()
 # Tests never write a key file into the repository (the service would make var/secret-key).

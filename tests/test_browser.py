@@ -16,8 +16,8 @@ import pytest
 from conftest import HEALTHDIR, REPO, TODAY, serve
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from healthdir.entries import load_directory
-from healthdir.settings import site_settings
+from entries import load_directory
+from entries.site_settings import site_settings
 from service import create_app
 
 CHROMIUM = os.environ.get("HEALTHDIR_CHROMIUM", "/usr/bin/chromium")

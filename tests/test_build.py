@@ -10,10 +10,10 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import GOOD_PROVIDER, REPO, TODAY, write_provider
 
-from healthdir.entries import load_directory
-from healthdir.formatting import label, long_date
+from entries import load_directory
+from entries.formatting import label, long_date
+from entries.site_settings import site_settings
 from healthdir.publish import build
-from healthdir.settings import site_settings
 
 SETTINGS = site_settings(REPO)
 DIRECTORY, PROBLEMS = load_directory(REPO, SETTINGS, today=TODAY)

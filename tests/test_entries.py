@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import GOOD_PROVIDER, TODAY, write_provider
 
-from healthdir.entries import load_directory
-from healthdir.entries.yaml_source import MAX_FILE_BYTES
-from healthdir.settings import site_settings
+from entries import load_directory
+from entries.site_settings import site_settings
+from entries.yaml_source import MAX_FILE_BYTES
 
 
 def problems(site: Path, text: str, slug: str = "shelter") -> list[tuple[int, str, str]]:
@@ -322,13 +322,13 @@ class TestSafeYaml:
     ["AB1 2CD", "AB12 3CD", "A1 2BD", "W1A 1AA", "EC1A 1BB", "M1 1AE", "ab12cd", "B33 8TH"],
 )
 def test_real_postcode_shapes_are_accepted(postcode: str) -> None:
-    from healthdir.entries.model import is_uk_postcode
+    from entries.model import is_uk_postcode
 
     assert is_uk_postcode(postcode)
 
 
 @pytest.mark.parametrize("postcode", ["AB1", "12345", "ABC 123", "AB1 2C", "1AB 2CD", "AB1 2CD3"])
 def test_non_postcodes_are_refused(postcode: str) -> None:
-    from healthdir.entries.model import is_uk_postcode
+    from entries.model import is_uk_postcode
 
     assert not is_uk_postcode(postcode)

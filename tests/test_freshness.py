@@ -14,16 +14,17 @@ from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
 from conftest import GOOD_PROVIDER, HEALTHDIR, TODAY, Client, free_port, serve, write_provider
 
-from healthdir.confirmations import (
+from registration.queue import SubmissionQueue
+from service import create_app
+from upkeep.confirmations import (
     BadLink,
     confirm_link,
     confirmations,
     read_link,
     record_confirmation,
 )
-from healthdir.prize_draw import draw, entrants
-from healthdir.secret import secret_key
-from service import create_app
+from upkeep.prize_draw import draw, entrants
+from upkeep.secret import secret_key
 
 
 def provider(
@@ -252,7 +253,7 @@ def test_prize_draw_is_reproducible(site: Path) -> None:
     log = site / "var/confirmations.log"
     log.parent.mkdir(parents=True)
     log.write_text("2026-11-02,alpha\n2026-11-15,bravo\n2026-10-30,charlie\n2026-11-20,delta\n")
-    names = entrants("2026-11", log, site / "submissions")
+    names = entrants("2026-11", log, SubmissionQueue(site / "submissions").approvals())
     assert names == ["alpha", "bravo", "delta"]
     first = draw("2026-11", 4242, names)
     assert draw("2026-11", 4242, list(reversed(names))).winner == first.winner

@@ -21,9 +21,9 @@ from bs4 import BeautifulSoup
 from conftest import GOOD_PROVIDER, HEALTHDIR, TODAY, Client, serve, write_provider
 from test_register_service import SHELTER_FORM, pending, post_form
 
-from healthdir.entries.directory import validate_entry
-from healthdir.entries.schema import schema_errors
-from healthdir.entries.yaml_source import parse_yaml
+from entries.directory import validate_entry
+from entries.schema import schema_errors
+from entries.yaml_source import parse_yaml
 from healthdir.publish import build
 from registration.queue import SubmissionQueue
 from search.unmet_need import UnmetNeed

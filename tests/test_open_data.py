@@ -16,9 +16,9 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from healthdir.entries import load_directory
-from healthdir.open_data.oruk import service_id
-from healthdir.settings import site_settings
+from entries import load_directory
+from entries.site_settings import site_settings
+from open_data.oruk import service_id
 
 FIXTURES = Path(__file__).parent / "fixtures" / "oruk"
 DIRECTORY, _ = load_directory(REPO, site_settings(REPO), today=TODAY)

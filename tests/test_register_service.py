@@ -18,8 +18,8 @@ from bs4 import BeautifulSoup
 from conftest import GOOD_PROVIDER, HEALTHDIR, TODAY, Client, free_port, serve, write_provider
 from test_registration import SHELTER
 
-from healthdir.entries.directory import validate_entry
-from healthdir.entries.yaml_source import read_yaml
+from entries.directory import validate_entry
+from entries.yaml_source import read_yaml
 from registration.queue import SubmissionQueue
 from service import create_app
 

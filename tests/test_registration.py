@@ -10,9 +10,9 @@ import pytest
 import yaml
 from conftest import GOOD_PROVIDER, HEALTHDIR, REPO, TODAY, write_provider
 
-from healthdir.entries import load_directory
-from healthdir.entries.yaml_source import read_yaml
-from healthdir.settings import site_settings
+from entries import load_directory
+from entries.site_settings import site_settings
+from entries.yaml_source import read_yaml
 from registration.duplicates import likely_duplicates
 from registration.form import check_answers, read_answers
 from registration.queue import QueueError, SubmissionQueue

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import GOOD_PROVIDER, HEALTHDIR, REPO, TODAY, site_using
 
-from healthdir.entries import load_directory
-from healthdir.settings import site_settings
+from entries import load_directory
+from entries.site_settings import site_settings
 from search import Filters, SearchIndex, build_index
 
 DIRECTORY, _ = load_directory(REPO, site_settings(REPO), today=TODAY)
@@ -93,7 +93,10 @@ def test_exact_matches_rank_above_synonym_matches(index: SearchIndex) -> None:
     assert top(index, "exercise", n=1) != ["millbrook-health-walk"]
     # An activity that says "lonely" outranks ones only found through "befriending".
     results = index.search("lonely", limit=10).results
-    assert "lonely" in results[1].summary.casefold() or "lonely" in results[0].summary.casefold()
+    assert (
+        "lonely" in results[1].item.summary.casefold()
+        or "lonely" in results[0].item.summary.casefold()
+    )
 
 
 def test_typos_get_a_did_you_mean_from_real_words(index: SearchIndex) -> None:
@@ -229,7 +232,7 @@ def test_due_for_review_ranks_below_equally_relevant_fresh(tmp_path: Path) -> No
     index = SearchIndex(_index_of(tmp_path, {"stale-shelter": stale, "fresh-shelter": fresh}))
     results = index.search("dog walking").results
     assert [r.provider for r in results] == ["fresh-shelter", "stale-shelter"]
-    assert [r.due_for_review for r in results] == [False, True]
+    assert [r.item.due_for_review for r in results] == [False, True]
 
 
 def test_a_running_searcher_sees_a_rebuilt_index(tmp_path: Path) -> None:

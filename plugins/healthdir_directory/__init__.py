@@ -1,13 +1,21 @@
 """Pelican plugin: publishes the directory's pages from the entry model.
 
-A thin adapter: entries are loaded and checked by :mod:`healthdir.entries`; this plugin
+A thin adapter: entries are loaded and checked by :mod:`entries`; this plugin
 only makes the NHS.UK frontend macros available to the theme and writes one page per
 domain, locality, provider and activity, plus the lists that tie them together.
 """
 
 from pelican import signals
 
-from .generator import DirectoryGenerator, configure_jinja
+from .generator import (
+    BUILD_DATE,
+    OPEN_DATA_WRITTEN,
+    PRELOADED,
+    DirectoryGenerator,
+    configure_jinja,
+)
+
+__all__ = ["BUILD_DATE", "OPEN_DATA_WRITTEN", "PRELOADED", "register"]
 
 
 def get_generators(pelican_object):

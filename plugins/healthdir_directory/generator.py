@@ -9,15 +9,21 @@ from typing import Any
 from markupsafe import Markup
 from pelican.generators import Generator
 
-from healthdir import theme
-from healthdir.entries import Directory, clock, load_directory
-from healthdir.entries.freshness import confirmed_within
-from healthdir.entries.model import ALL_LOCALITIES
-from healthdir.open_data.tables import provision
-from healthdir.open_data.writer import own_pages, write_open_data
-from healthdir.publish import OPEN_DATA_WRITTEN, PRELOADED, public_url
+import theme
+from entries import Directory, clock, load_directory
+from entries.freshness import confirmed_within
+from entries.model import ALL_LOCALITIES
+from entries.site_settings import public_url
+from open_data.tables import provision
+from open_data.writer import own_pages, write_open_data
 
 log = logging.getLogger(__name__)
+
+# Settings through which `healthdir build` hands the plugin what it has already done: the
+# directory it loaded and checked, the build date, and that open data is written alongside.
+PRELOADED = "HEALTHDIR_DIRECTORY"
+BUILD_DATE = "HEALTHDIR_BUILD_DATE"
+OPEN_DATA_WRITTEN = "HEALTHDIR_OPEN_DATA_WRITTEN"
 
 ASSETS = ("css/healthdir.css", "js/nhsuk-frontend.min.js")
 
@@ -54,7 +60,7 @@ class DirectoryGenerator(Generator):
 
     def _load(self) -> Directory:
         content = Path(self.settings["PATH"])
-        today = self.settings.get("HEALTHDIR_TODAY") or clock.today()
+        today = self.settings.get(BUILD_DATE) or clock.today()
         directory, problems = load_directory(content.parent, self.settings, today=today)
         if problems:
             for problem in problems:

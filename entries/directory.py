@@ -12,9 +12,9 @@ from typing import Any
 
 import markdown
 
-from healthdir.entries import clock
-from healthdir.entries.checks import check_entry
-from healthdir.entries.model import (
+from entries import clock
+from entries.checks import check_entry
+from entries.model import (
     ALL_LOCALITIES,
     OVERDUE,
     SLUG,
@@ -24,10 +24,10 @@ from healthdir.entries.model import (
     Site,
     build_provider,
 )
-from healthdir.entries.problems import Problem, display_path, field_path
-from healthdir.entries.safe_markdown import sanitise_html
-from healthdir.entries.schema import schema_errors
-from healthdir.entries.yaml_source import read_yaml
+from entries.problems import Problem, display_path, field_path
+from entries.safe_markdown import sanitise_html
+from entries.schema import schema_errors
+from entries.yaml_source import read_yaml
 
 SETTINGS_FILE = "pelicanconf.py"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from healthdir.entries import Directory
-from healthdir.open_data import oruk
-from healthdir.open_data.tables import activities_csv, provision_csv
-from healthdir.open_data.web import atom_feed, site_urls, sitemap
+from entries import Directory
+from open_data import oruk
+from open_data.tables import activities_csv, provision_csv
+from open_data.web import atom_feed, site_urls, sitemap
 
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from healthdir.entries import Activity, Directory, Provider
-from healthdir.formatting import label
+from entries import Activity, Directory, Provider
+from entries.formatting import label
 
 TAXONOMY_NAME = "Self-management domains"
 _NAMESPACE = uuid.UUID("6f1c2a52-52b8-4d0e-9a51-4b9d7f7c0b6e")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from healthdir.entries import Directory
-from healthdir.entries.model import ALL_LOCALITIES, FRESH
-from healthdir.entries.text_safety import SafeCsvWriter
+from entries import Directory
+from entries.model import ALL_LOCALITIES, FRESH
+from entries.text_safety import SafeCsvWriter
 
 ACTIVITY_COLUMNS = [
     "provider", "activity", "url", "name", "provider_name", "summary", "domains", "locality",

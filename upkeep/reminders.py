@@ -17,10 +17,10 @@ from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-from healthdir.atomic import write_text_atomic
-from healthdir.entries.directory import Directory
-from healthdir.entries.model import Provider
-from healthdir.formatting import long_date
+from entries.atomic import write_text_atomic
+from entries.directory import Directory
+from entries.formatting import long_date
+from entries.model import Provider
 
 STEPS = ("soon", "due", "final")
 WARNING = timedelta(days=30)

@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from healthdir.atomic import write_text_atomic
+from entries.atomic import write_text_atomic
 
 ENVIRONMENT = "HEALTHDIR_SECRET_KEY"
 

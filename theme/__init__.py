@@ -1,17 +1,26 @@
-"""One Jinja set-up for the theme, shared by the Pelican build and the web service,
-so that a page looks the same whichever of them renders it."""
+"""The theme: templates, styles and the one Jinja set-up shared by the Pelican build and
+the web service, so that a page looks the same whichever of them renders it."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 
-from jinja2 import BaseLoader, ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+from jinja2 import (
+    BaseLoader,
+    ChainableUndefined,
+    ChoiceLoader,
+    Environment,
+    PackageLoader,
+    pass_context,
+)
+from jinja2.runtime import Context
 from markupsafe import Markup
 
-from healthdir.formatting import jinja_filters
-from healthdir.open_data.cards import card_json
-from healthdir.open_data.web import json_ld
+from entries.formatting import jinja_filters
+from entries.model import Activity
+from entries.summary import ActivitySummary, summarise
+from open_data.web import json_ld
 
 # The NHS.UK frontend's one inline script (it marks the page as having JavaScript). It is
 # kept here so the web service can allow exactly this script in its Content-Security-Policy.
@@ -38,5 +47,12 @@ def configure(env: Environment, loader: BaseLoader) -> None:
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(jinja_filters())
-    env.filters.update(card=card_json, json_ld=json_ld)
+    env.filters.update(summary=_summary, json_ld=json_ld)
     env.globals["js_enabled_script"] = Markup(JS_ENABLED_SCRIPT)
+
+
+@pass_context
+def _summary(context: Context, activity: Activity) -> ActivitySummary:
+    """``activity | summary``: what the ``activity_item`` macro shows, and the card "Add
+    to my list" keeps."""
+    return summarise(activity, context["site"].locality_name(activity.locality))

@@ -7,8 +7,8 @@ from xml.etree import ElementTree as ET
 
 from markupsafe import Markup
 
-from healthdir.entries import Activity, Directory
-from healthdir.open_data.oruk import service_id
+from entries import Activity, Directory
+from open_data.oruk import service_id
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50

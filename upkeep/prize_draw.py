@@ -7,11 +7,11 @@ again with the same month and seed and get the same winner.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from healthdir.confirmations import confirmations
-from registration.queue import SubmissionQueue
+from upkeep.confirmations import confirmations
 
 
 @dataclass(frozen=True)
@@ -22,15 +22,13 @@ class Draw:
     winner: str | None
 
 
-def entrants(month: str, log: Path, submissions: Path) -> list[str]:
-    """Provider slugs that confirmed (log) or had an update approved in ``month`` (YYYY-MM)."""
+def entrants(month: str, log: Path, approvals: Iterable[tuple[str, str]]) -> list[str]:
+    """Provider slugs that confirmed (``log``) or had a change approved in ``month``.
+
+    ``approvals`` are ``(day, provider slug)`` pairs from the moderation queue.
+    """
     found = {c.provider for c in confirmations(log) if c.day.isoformat().startswith(month)}
-    for submission in SubmissionQueue(submissions).decided("approved"):
-        if submission.kind in ("update", "new") and str(
-            submission.decision.get("on", "")
-        ).startswith(month):
-            file = Path(str(submission.decision.get("file", "")))
-            found.add(file.stem or submission.target)
+    found.update(slug for day, slug in approvals if day.startswith(month))
     return sorted(found)
 
 

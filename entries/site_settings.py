@@ -7,7 +7,7 @@ from typing import Any
 
 from pelican.settings import read_settings
 
-from healthdir.entries.directory import SETTINGS_FILE
+from entries.directory import SETTINGS_FILE
 
 
 class NotASite(Exception):
@@ -42,3 +42,8 @@ SITE_PATHS = {
 def site_path(root: Path, settings: dict[str, Any], name: str) -> Path:
     """Where the setting ``name`` (one of :data:`SITE_PATHS`) puts its file or folder."""
     return root / settings.get(name, SITE_PATHS[name])
+
+
+def public_url(settings: dict[str, Any]) -> str:
+    """Where people reach the directory: SITEURL once published, else the service's address."""
+    return (settings.get("SITEURL") or settings.get("SERVICE_URL") or "").rstrip("/")

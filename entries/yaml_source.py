@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from healthdir.entries.problems import field_path
+from entries.problems import field_path
 
 MAX_FILE_BYTES = 100_000
 

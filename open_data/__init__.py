@@ -5,6 +5,6 @@
 - :mod:`.web`: sitemap, Atom feed and schema.org JSON-LD for activity pages;
 - :mod:`.cards`: the few facts about an activity a printed list needs.
 
-All of it is built from the same loaded :class:`~healthdir.entries.Directory` as the site,
+All of it is built from the same loaded :class:`~entries.Directory` as the site,
 so hidden (overdue) and closed activities never appear in it.
 """

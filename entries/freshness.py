@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from healthdir.entries.directory import Directory
-from healthdir.entries.model import DUE, FRESH, OVERDUE, Provider, add_months
+from entries.directory import Directory
+from entries.model import DUE, FRESH, OVERDUE, Provider, add_months
 
 STATES = (FRESH, DUE, OVERDUE)
 STATE_WORDS = {FRESH: "fresh", DUE: "due for review", OVERDUE: "overdue (hidden)"}

@@ -25,7 +25,7 @@ _TYPE_WORDS = {
 @cache
 def provider_schema() -> dict[str, Any]:
     """The JSON Schema for one provider file (``provider.schema.json``)."""
-    text = resources.files("healthdir.entries").joinpath("provider.schema.json").read_text()
+    text = resources.files("entries").joinpath("provider.schema.json").read_text()
     return json.loads(text)
 
 

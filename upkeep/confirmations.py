@@ -16,9 +16,9 @@ from pathlib import Path
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from healthdir.atomic import write_text_atomic
-from healthdir.entries.model import SLUG
-from healthdir.entries.yaml_source import parse_yaml
+from entries.atomic import write_text_atomic
+from entries.model import SLUG
+from entries.yaml_source import parse_yaml
 
 SALT = "healthdir-confirm-details"
 _LINE = re.compile(r"^(last_confirmed:[ \t]*)[^\s#]*", re.MULTILINE)

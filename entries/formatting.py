@@ -9,17 +9,12 @@ from typing import Any
 
 from markupsafe import Markup
 
-from healthdir.entries.schema import labels
+from entries.schema import labels
 
 
 def long_date(value: date | None) -> str:
     """``2026-10-14`` → ``14 October 2026`` (GOV.UK and NHS style)."""
     return f"{value.day} {value:%B %Y}" if value else ""
-
-
-def iso_long_date(value: str) -> str:
-    """``"2026-10-14"`` → ``14 October 2026``; for dates stored as text (search results)."""
-    return long_date(date.fromisoformat(value)) if value else ""
 
 
 def label(value: str, field: str) -> str:
@@ -72,7 +67,6 @@ def jinja_filters() -> dict[str, Callable[..., Any]]:
     """Filters the theme's templates use, for any Jinja environment that renders them."""
     return {
         "long_date": long_date,
-        "iso_long_date": iso_long_date,
         "label": label,
         "labelled": labelled,
         "and_list": and_list,

@@ -5,9 +5,9 @@ through :func:`load_directory` (or :func:`check_provider_data` for a single entr
 provider file means the same thing everywhere.
 """
 
-from healthdir.entries.directory import Directory, load_directory
-from healthdir.entries.model import Activity, Domain, Provider, Site
-from healthdir.entries.problems import Problem
+from entries.directory import Directory, load_directory
+from entries.model import Activity, Domain, Provider, Site
+from entries.problems import Problem
 
 __all__ = [
     "Activity",

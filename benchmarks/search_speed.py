@@ -17,7 +17,7 @@ something fails (an error, an exception from a search or an HTTP status other th
 
 Run it from the repository root with the project's virtualenv::
 
-    .venv/bin/python benchmarks/search.py [--activities N] [--queries Q] [--http-requests R]
+    .venv/bin/python benchmarks/search_speed.py [--activities N] [--queries Q] [--http-requests R]
 """
 
 from __future__ import annotations
@@ -47,16 +47,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import search
+from entries import load_directory
+from entries.site_settings import site_settings
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-# This file is called search.py, so the folder Python puts first on the path for a script
-# would hide the project's ``search`` package. Import the project from the repository root.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-sys.path.insert(0, str(ROOT))
-
-import search  # noqa: E402
-from healthdir.entries import load_directory  # noqa: E402
-from healthdir.settings import site_settings  # noqa: E402
 
 SEED = 20261123
 IN_PROCESS_TARGET_MS = 25.0
@@ -142,7 +138,7 @@ class FilterChoices:
 
 
 def load_site_builder() -> ModuleType:
-    """``benchmarks/build.py``, imported by its path (this folder is off ``sys.path``)."""
+    """``benchmarks/build.py``, imported by its path, as a module of its own."""
     spec = importlib.util.spec_from_file_location("site_builder", HERE / "build.py")
     if spec is None or spec.loader is None:
         raise RuntimeError(f"Cannot import {HERE / 'build.py'}")

@@ -10,9 +10,9 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from healthdir.entries.model import ALL_LOCALITIES, activity_slugs, is_uk_postcode
-from healthdir.entries.schema import multiline_fields
-from healthdir.entries.text_safety import describe_control, first_control
+from entries.model import ALL_LOCALITIES, activity_slugs, is_uk_postcode
+from entries.schema import multiline_fields
+from entries.text_safety import describe_control, first_control
 
 Found = Iterator[tuple[tuple[str | int, ...], str]]
 CONTACT_FIELDS = ("phone", "email", "website")

@@ -10,7 +10,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from healthdir.entries.safe_markdown import html_to_text, render_markdown
+from entries.safe_markdown import html_to_text, render_markdown
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # a whole name: use fullmatch, never match
 ALL_LOCALITIES = "all"
@@ -151,7 +151,7 @@ class Activity:
 
     @property
     def url(self) -> str:
-        return f"activities/{self.provider.slug}/{self.slug}/"
+        return activity_path(self.provider.slug, self.slug)
 
     @property
     def contact(self) -> Contact:
@@ -217,6 +217,12 @@ class Provider:
     @property
     def listed_activities(self) -> list[Activity]:
         return [activity for activity in self.activities if activity.is_listed]
+
+
+def activity_path(provider_slug: str, activity_slug: str) -> str:
+    """An activity's page, from the site's root without the leading slash: the one place
+    that says where activity pages live."""
+    return f"activities/{provider_slug}/{activity_slug}/"
 
 
 def activity_slugs(names: list[str]) -> list[str]:

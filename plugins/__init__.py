@@ -1,0 +1,1 @@
+"""Pelican plugins: the adapter between the lower layers and Pelican's build."""

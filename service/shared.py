@@ -1,0 +1,45 @@
+"""What the app and its pages share: the rate limiter, and the running app's services
+(output folder, search index, queue, unmet-need store, the loaded directory).
+
+Its own module so that :mod:`service.app` can import the pages and the pages can use
+these without importing the app.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from entries import Directory, load_directory
+
+# Per client, counted in memory only: no IP address is ever written to disk.
+limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
+
+
+def form_rate_limit() -> str:
+    """How many forms one client may send (``FORM_RATE_LIMIT``): every form that writes
+    anything uses it, so none can be used to flood the queue or the unmet-need store."""
+    return current_app.config["FORM_RATE_LIMIT"]
+
+
+def services() -> dict[str, Any]:
+    """The output folder, search index and unmet-need store of the running app."""
+    return current_app.extensions["healthdir"]
+
+
+def current_directory() -> Directory:
+    """The published providers, reloaded when a file in content/providers changes.
+
+    Forms use it to check answers and spot likely duplicates.
+    """
+    cache = services()
+    folder: Path = cache["providers"]
+    stamp = max([folder.stat().st_mtime_ns] + [p.stat().st_mtime_ns for p in folder.glob("*.yaml")])
+    if cache["directory"] is None or cache["directory"][0] != stamp:
+        directory, _ = load_directory(cache["root"], cache["settings"])
+        cache["directory"] = (stamp, directory)
+    return cache["directory"][1]
