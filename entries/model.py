@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any
 
 from entries.safe_markdown import html_to_text, render_markdown
+from entries.schema import activity_properties
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # a whole name: use fullmatch, never match
 ALL_LOCALITIES = "all"
@@ -148,6 +149,16 @@ class Activity:
     status: str = "active"
     alert: str = ""
     own_contact: Contact = field(default_factory=Contact)
+    data: Mapping[str, Any] = field(default_factory=dict, repr=False)  # as in the file
+
+    def __getattr__(self, name: str) -> Any:
+        """Any other field the schema defines, as written (``None`` when left out).
+
+        So a new optional field needs only the schema and the template that shows it.
+        """
+        if name != "data" and name in activity_properties():
+            return self.data.get(name)
+        raise AttributeError(name)
 
     @property
     def url(self) -> str:
@@ -297,6 +308,7 @@ def _activity(provider: Provider, slug: str, item: Mapping[str, Any]) -> Activit
         status=item.get("status", "active"),
         alert=item.get("alert", "").strip(),
         own_contact=_contact(item),
+        data=item,
     )
 
 

@@ -64,6 +64,12 @@ def schema_pattern(name: str) -> re.Pattern[str]:
 
 
 @cache
+def activity_properties() -> frozenset[str]:
+    """The fields an activity may have."""
+    return frozenset(provider_schema()["$defs"]["activity"]["properties"])
+
+
+@cache
 def multiline_fields() -> frozenset[str]:
     """Fields whose text may run over several lines (marked ``x-multiline``)."""
     defs = provider_schema()["$defs"]

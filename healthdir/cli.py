@@ -35,7 +35,7 @@ from entries.yaml_writer import dump_entry
 from healthdir.publish import BuildFailed, build
 from registration.queue import QueueError, Submission, SubmissionQueue
 from registration.review import approve, propose, reject
-from search import Filters, SearchIndex
+from search import FACETS, Filters, SearchIndex
 from search.querying import MissingIndex
 from search.unmet_need import UnmetNeed
 from upkeep.confirmations import confirm_link
@@ -44,8 +44,6 @@ from upkeep.reminders import load_state, reminders_due, send
 from upkeep.secret import secret_key
 
 DATE_HELP = "work as if today were this day (YYYY-MM-DD), to plan ahead or test"
-DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-JOIN = ["drop-in", "contact-first", "referral"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,13 +100,18 @@ def main(argv: list[str] | None = None) -> int:
     search_cmd.add_argument(
         "query", nargs="?", default="", help='words to search for, e.g. "lonely"'
     )
-    search_cmd.add_argument("--domain", default="", help="only this domain id")
-    search_cmd.add_argument(
-        "--locality", default="", help="only this locality id (area-wide ones too)"
-    )
-    search_cmd.add_argument("--free", action="store_true", help="only free activities")
-    search_cmd.add_argument("--day", default="", choices=DAYS, help="only on this day")
-    search_cmd.add_argument("--join", default="", choices=JOIN, help="only this way of joining")
+    for facet in FACETS:  # every filter the search page offers, from the one table
+        values = list(facet.labels()) or None
+        if facet.toggle:
+            search_cmd.add_argument(f"--{facet.name}", action="store_true", help=facet.help)
+        else:
+            search_cmd.add_argument(
+                f"--{facet.name}",
+                action="append" if facet.multiple else "store",
+                choices=values,
+                metavar=(facet.name.upper() if values is None else None),
+                help=facet.help + (" (may be given more than once)" if facet.multiple else ""),
+            )
     search_cmd.add_argument("--limit", type=int, default=10, help="how many results (default 10)")
     search_cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
     search_cmd.set_defaults(run=_search)
@@ -228,9 +231,7 @@ def _search(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return 2
-    filters = Filters(
-        domain=args.domain, locality=args.locality, free=args.free, day=args.day, join=args.join
-    )
+    filters = Filters(**{facet.name: getattr(args, facet.name) for facet in FACETS})
     found = SearchIndex(site_path(root, settings, "SEARCH_INDEX")).search(
         args.query, filters, limit=max(1, args.limit)
     )

@@ -8,7 +8,7 @@ Everything else uses this small interface:
 - :class:`Filters` holds the filters a link worker can combine.
 """
 
-from search.filters import FACETS, Filters
+from search.facets import FACETS, Filters
 from search.indexing import build_index, write_index
 from search.querying import Result, SearchIndex, SearchResults
 

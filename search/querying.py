@@ -21,8 +21,8 @@ from whoosh import highlight, index, query
 from whoosh.searching import Searcher
 
 from entries.summary import ActivitySummary
+from search.facets import FACET, FACETS, Filters
 from search.fields import STEMMED, TEXT_WEIGHTS
-from search.filters import FACETS, Filters
 from search.synonyms import normalise, split_phrases, synonyms
 
 MAX_QUERY_CHARS = 200
@@ -144,16 +144,17 @@ class SearchIndex:
         with self._lock:
             searcher = self._current()
             wanted, looser, corrections = self._query(searcher, text)
-            allowed, _ = self._evaluate(_filter_query(filters))
+            by_facet = self._allowed_by_facet(filters)
+            allowed = functools.reduce(np.logical_and, by_facet.values(), self._all())
             if wanted is None:  # only punctuation, stop words or nothing searchable
                 wanted = query.NullQuery
-            matched, scores = self._evaluate(wanted)
-            matched &= allowed
+            text_matched, scores = self._evaluate(wanted)
+            matched = text_matched & allowed
             any_word = False
             if text and not matched.any() and looser is not None:
                 any_word, wanted = True, looser
-                matched, scores = self._evaluate(looser)
-                matched &= allowed
+                text_matched, scores = self._evaluate(looser)
+                matched = text_matched & allowed
             top = self._top(matched, scores if text else None, limit)
             words = {term for name, term in wanted.all_terms() if name in TEXT_WEIGHTS}
             results = [self._result(doc, float(scores[doc]), words) for doc in top]
@@ -162,7 +163,7 @@ class SearchIndex:
                 filters=filters,
                 results=results,
                 total=int(np.count_nonzero(matched)),
-                facets=self._facets(matched),
+                facets=self._facets(text_matched, by_facet),
                 suggestion=_corrected(text, corrections),
                 any_word=any_word,
                 labels={"language": dict(self._language_names)},
@@ -193,10 +194,11 @@ class SearchIndex:
         self._postings = {}
         self._snippets = {}
         self._facet_docs = {
-            facet: {
-                value: self._mask(self._posting(name, value)) for value in reader.field_terms(name)
+            facet.name: {
+                value: self._mask(self._posting(facet.field, value))
+                for value in reader.field_terms(facet.field)
             }
-            for facet, name in FACETS.items()
+            for facet in FACETS
         }
         if self.preload:
             for name in TEXT_WEIGHTS:
@@ -314,19 +316,55 @@ class SearchIndex:
             self._snippets[key] = _snippet(self._stored[doc], words)
         return _result(self._stored[doc], score, self._snippets[key])
 
-    def _facets(self, matched: np.ndarray) -> dict[str, dict[str, int]]:
-        """For each facet, how many of the matched activities have each value."""
+    def _all(self) -> np.ndarray:
+        return np.ones(self._count, dtype=bool)
+
+    def _docs(self, facet_name: str, value: str) -> np.ndarray:
+        """The activities a facet's value selects (with the facet's ``everywhere`` value)."""
+        docs = self._facet_docs[facet_name]
+        none = np.zeros(self._count, dtype=bool)
+        found = docs.get(value, none)
+        everywhere = FACET[facet_name].everywhere
+        return found | docs.get(everywhere, none) if everywhere else found
+
+    def _allowed_by_facet(self, filters: Filters) -> dict[str, np.ndarray]:
+        """For each facet with something chosen, the activities it lets through."""
+        allowed = {}
+        for name, values in filters.values.items():
+            masks = [self._docs(name, value) for value in values]
+            join = np.logical_and if FACET[name].combine == "all" else np.logical_or
+            allowed[name] = functools.reduce(join, masks)
+        return allowed
+
+    def _facets(
+        self, text_matched: np.ndarray, allowed: dict[str, np.ndarray]
+    ) -> dict[str, dict[str, int]]:
+        """For each facet and value, how many activities choosing that value would show.
+
+        Counted with every other facet's choice applied (and, where values must all hold,
+        this facet's too), so each count is what a click gives.
+        """
         facets: dict[str, dict[str, int]] = {}
-        for facet, values in self._facet_docs.items():
-            counts = [
-                (int(np.count_nonzero(matched & docs)), value) for value, docs in values.items()
-            ]
-            facets[facet] = {
-                value: n for n, value in sorted(counts, key=lambda c: (-c[0], c[1])) if n
+        for facet in FACETS:
+            others = [mask for name, mask in allowed.items() if name != facet.name]
+            if facet.combine == "all" and facet.name in allowed:
+                others.append(allowed[facet.name])
+            base = functools.reduce(np.logical_and, others, text_matched)
+            values = [facet.toggle] if facet.toggle else self._facet_docs[facet.name]
+            counts = {
+                value: int(np.count_nonzero(base & self._docs(facet.name, value)))
+                for value in values
+                if value != facet.everywhere
             }
-        free = facets.pop("cost", {})
-        facets["free"] = {"free": free.get("free", 0)}
+            ranked = sorted(counts.items(), key=lambda c: (-c[1], c[0]))
+            facets[facet.name] = {value: n for value, n in ranked if n}
         return facets
+
+    def known_values(self, facet_name: str) -> list[str]:
+        """Every value the index holds for a facet, whatever a search matched."""
+        with self._lock:
+            self._current()
+            return sorted(self._facet_docs[facet_name])
 
 
 def _corrected(text: str, corrections: list[tuple[str, str]]) -> str | None:
@@ -380,29 +418,6 @@ def _correction(searcher: Searcher, word: str) -> str | None:
         swapped = searcher.suggest("spelling", word, limit=5, maxdist=2, prefix=2)
         close = [c for c in swapped if sorted(c) == sorted(word)]
     return close[0] if close and close[0] != word else None
-
-
-def _filter_query(filters: Filters) -> query.Query | None:
-    terms: list[query.Query] = []
-    if filters.domain:
-        terms.append(query.Term("domains", filters.domain, boost=0.0))
-    if filters.locality:
-        terms.append(
-            query.Or([query.Term("locality", filters.locality), query.Term("locality", "all")])
-        )
-    if filters.free:
-        terms.append(query.Term("cost", "free"))
-    for name, field_name in (
-        ("day", "days"),
-        ("join", "join"),
-        ("delivery", "delivery"),
-        ("accessibility", "accessibility"),
-        ("language", "languages"),
-    ):
-        value = getattr(filters, name)
-        if value:
-            terms.append(query.Term(field_name, value))
-    return query.And(terms) if terms else None
 
 
 _FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)

@@ -9,9 +9,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request
 
 from entries import clock
-from entries.formatting import label
 from entries.text_safety import one_line
-from search import Filters, SearchResults
+from search import FACETS, Filters, SearchResults
 from search.querying import MAX_QUERY_CHARS, MissingIndex
 from search.unmet_need import MAX_MESSAGE_CHARS
 from service.shared import form_rate_limit, limiter, services
@@ -87,46 +86,39 @@ def _render_search(text: str, filters: Filters, page: int, **extra: Any) -> str:
     )
 
 
-def _filter_options(
-    found: SearchResults | None, filters: Filters
-) -> dict[str, list[dict[str, Any]]]:
-    """Each filter's choices with how many results each would leave (when not chosen)."""
+def _filter_options(found: SearchResults | None, filters: Filters) -> list[dict[str, Any]]:
+    """Every facet in the table, with each choice's words, whether it is chosen and how
+    many activities choosing it would show. Choices never vanish when nothing is found,
+    so a person can always undo what emptied the page."""
     env = current_app.jinja_env.globals
     site, domains = env["site"], env["domains"]
-    facets = found.facets if found else {}
-    languages = found.labels.get("language", {}) if found else {}
-    known: dict[str, dict[str, str]] = {
+    from_site = {
         "domain": {key: d.title for key, d in domains.items()},
         "locality": {key: site.locality_name(key) for key in site.localities},
-        "day": {
-            key: label(key, "day") for key in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-        },
-        "join": {
-            key: label(key, "how_to_join") for key in ("drop-in", "contact-first", "referral")
-        },
-        "delivery": {
-            key: label(key, "delivery")
-            for key in ("in-person", "online", "telephone", "home-visit")
-        },
-        "accessibility": {
-            key: label(key, "accessibility") for key in facets.get("accessibility", {})
-        },
-        "language": {key: languages.get(key, key) for key in facets.get("language", {})},
+        "language": found.labels.get("language", {}) if found else {},
     }
-    options: dict[str, list[dict[str, Any]]] = {}
-    for facet, choices in known.items():
-        chosen = getattr(filters, facet)
-        if chosen and chosen not in choices:
-            choices = {**choices, chosen: chosen}
-        counts = facets.get(facet, {}) if found and not chosen else {}
-        options[facet] = [
+    counts = found.facets if found else {}
+    options = []
+    for facet in FACETS:
+        choices = from_site.get(facet.name, facet.labels())
+        if facet.toggle:
+            choices = {facet.toggle: f"{choices[facet.toggle]} only"}
+        chosen = filters.get(facet.name)
+        choices = {**choices, **{value: value for value in chosen if value not in choices}}
+        options.append(
             {
-                "value": value,
-                "text": f"{text} ({counts.get(value, 0)})" if counts else text,
-                "selected": value == chosen,
+                "facet": facet,
+                "choices": [
+                    {
+                        "value": value,
+                        "text": text,
+                        "count": counts.get(facet.name, {}).get(value, 0) if found else None,
+                        "selected": value in chosen,
+                    }
+                    for value, text in choices.items()
+                ],
             }
-            for value, text in choices.items()
-        ]
+        )
     return options
 
 

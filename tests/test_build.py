@@ -283,3 +283,15 @@ def test_how_up_to_date_page(sample_output: Path) -> None:
     six = sum(1 for p, _ in everything if (TODAY - p.last_confirmed).days < 183)
     assert f"of activities were confirmed in the last 6 months ({six} of {len(everything)})" in text
     assert "After 12 months without a confirmation, we take the listing off the website" in text
+
+
+def test_an_easy_read_summary_comes_first(sample_output: Path) -> None:
+    """A field the model does not name (easy_read) reaches its page from the schema."""
+    soup = page(sample_output, "activities/anytown-memory-cafe/memory-cafe-with-singing/")
+    section = soup.select_one("section.hd-easy-read")
+    lines = [p.get_text() for p in section.select("p")]
+    assert lines[0] == "Come for tea and cake." and len(lines) == 4
+    lede = soup.select_one("p.nhsuk-lede-text")
+    assert section.find_all_next("p", class_="nhsuk-lede-text")[0] is lede
+    other = page(sample_output, "activities/millbrook-health-walks/millbrook-health-walk/")
+    assert other.select_one("section.hd-easy-read") is None

@@ -12,7 +12,7 @@ from conftest import GOOD_PROVIDER, HEALTHDIR, REPO, TODAY, site_using
 
 from entries import load_directory
 from entries.site_settings import site_settings
-from search import Filters, SearchIndex, build_index
+from search import FACETS, Filters, SearchIndex, build_index
 
 DIRECTORY, _ = load_directory(REPO, site_settings(REPO), today=TODAY)
 ACTIVITIES = {f"{a.provider.slug}/{a.slug}": a for a in DIRECTORY.listed_activities()}
@@ -151,10 +151,59 @@ def test_referral_filter_finds_exactly_the_referral_activities(index: SearchInde
 def test_facet_counts_match_the_results(index: SearchIndex) -> None:
     found = index.search("", Filters(domain="befriending"), limit=200)
     assert found.facets["domain"]["befriending"] == found.total
-    localities = {a.locality for a in ACTIVITIES.values() if "befriending" in a.domains}
-    assert set(found.facets["locality"]) == localities
-    free = sum(1 for a in ACTIVITIES.values() if "befriending" in a.domains and a.cost == "free")
+    befriending = [a for a in ACTIVITIES.values() if "befriending" in a.domains]
+    for locality in ("north", "central", "south"):  # area-wide activities count in each
+        expected = sum(a.locality in (locality, "all") for a in befriending)
+        assert found.facets["locality"].get(locality, 0) == expected
+    assert "all" not in found.facets["locality"]
+    free = sum(1 for a in befriending if a.cost == "free")
     assert found.facets["free"] == {"free": free}
+
+
+@pytest.mark.parametrize(
+    ("text", "chosen"),
+    [
+        ("", {}),
+        ("walking", {}),
+        ("", {"locality": "north", "accessibility": ["step-free"]}),
+        ("", {"day": ["tue", "thu"], "free": True}),
+    ],
+)
+def test_every_count_is_what_choosing_it_gives(index: SearchIndex, text: str, chosen: dict) -> None:
+    found = index.search(text, Filters(**chosen), limit=1)
+    for facet in FACETS:
+        for value, count in found.facets[facet.name].items():
+            if facet.toggle:
+                choice = True
+            elif facet.multiple and facet.combine == "all":
+                choice = [*chosen.get(facet.name, []), value]
+            else:
+                choice = value
+            total = index.search(text, Filters(**{**chosen, facet.name: choice}), limit=1).total
+            assert count == total, (facet.name, value)
+
+
+def test_accessibility_choices_combine_and_days_widen(index: SearchIndex) -> None:
+    def having(*needs: str) -> set[str]:
+        return {a.slug for a in ACTIVITIES.values() if set(needs) <= set(a.accessibility)}
+
+    both = top(index, "", Filters(accessibility=["step-free", "seated-option"]), n=200)
+    assert set(both) == having("step-free", "seated-option")
+    assert 0 < len(both) < len(having("step-free"))
+    on_either = top(index, "", Filters(day=["tue", "thu"]), n=200)
+    tuesday = top(index, "", Filters(day="tue"), n=200)
+    assert set(tuesday) < set(on_either)
+    assert set(on_either) == {a.slug for a in ACTIVITIES.values() if {"tue", "thu"} & set(a.days)}
+
+
+def test_filters_read_from_a_query_string_or_a_form() -> None:
+    from werkzeug.datastructures import MultiDict
+
+    form = MultiDict([("day", "tue"), ("day", "thu"), ("free", "1"), ("nonsense", "x")])
+    assert Filters.from_args(form) == Filters(day=["tue", "thu"], free=True)
+    assert Filters.from_args({"day": "tue,thu"}).active() == {"day": "tue,thu"}
+    with pytest.raises(TypeError, match="not a filter"):
+        Filters(colour="red")
 
 
 @pytest.mark.parametrize("text", ["zzzzqqq", "scuba diving", "quantum physics"])
@@ -291,3 +340,24 @@ def test_overdue_providers_are_not_in_the_index(index: SearchIndex) -> None:
     everything = index.search("", limit=500)
     assert {r.provider for r in everything.results}.isdisjoint(hidden)
     assert everything.total == len(DIRECTORY.listed_activities())
+
+
+def test_cli_offers_every_filter_the_page_does(
+    sample_build: tuple[Path, Path], index: SearchIndex, tmp_path: Path
+) -> None:
+    site = site_using(tmp_path / "site", SEARCH_INDEX=str(sample_build[1]))
+    helped = subprocess.run(
+        [HEALTHDIR, "search", "--help"], cwd=site, capture_output=True, text=True
+    )
+    assert all(f"--{facet.name}" in helped.stdout for facet in FACETS)
+    args = ["--accessibility", "step-free", "--accessibility", "seated-option", "--day", "sat"]
+    result = subprocess.run(
+        [HEALTHDIR, "search", "", *args, "--limit", "100", "--json"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+    )
+    data = json.loads(result.stdout)
+    chosen = Filters(accessibility=["step-free", "seated-option"], day="sat")
+    assert data["filters"] == chosen.active()
+    assert data["total"] == index.search("", chosen).total > 0

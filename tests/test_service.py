@@ -59,8 +59,24 @@ def test_filters_show_counts_and_combine(client: Client) -> None:
     soup = BeautifulSoup(html, "html.parser")
     assert soup.select_one("select[name=domain] option[selected]")["value"] == "befriending"
     assert soup.select_one("input[name=free]").has_attr("checked")
-    day_options = [o.text for o in soup.select("select[name=day] option")]
-    assert any(re.search(r"\(\d+\)$", text) for text in day_options)
+    day_choices = [label.get_text(strip=True) for label in soup.select("fieldset label")]
+    assert "Tuesday (0)" in day_choices or any(
+        re.fullmatch(r"Tuesday \(\d+\)", text) for text in day_choices
+    )
+    # Area-wide activities are counted in every area: a count is what choosing it gives.
+    areas = {o["value"]: o.get_text() for o in soup.select("select[name=locality] option")}
+    assert re.fullmatch(r"Anytown North \([1-9]\d*\)", areas["north"])
+
+
+def test_filters_stay_when_nothing_is_found_and_several_can_be_chosen(client: Client) -> None:
+    url = "/search?q=&accessibility=step-free&accessibility=seated-option&day=sun&language=zz"
+    soup = BeautifulSoup(client.get(url)[2], "html.parser")
+    checked = {(i["name"], i["value"]) for i in soup.select("input[type=checkbox][checked]")}
+    assert {("accessibility", "step-free"), ("accessibility", "seated-option")} <= checked
+    assert ("day", "sun") in checked
+    legends = {legend.get_text(strip=True) for legend in soup.select("legend")}
+    assert {"Day", "How it runs", "Accessibility", "Cost"} <= legends
+    assert soup.select_one("select[name=language] option[selected]")["value"] == "zz"
     assert soup.find("a", string="Clear all filters")["href"] == "/search"
 
 
