@@ -24,7 +24,7 @@ class Facet:
     """One filter.
 
     ``name`` is its query-string key and CLI flag; ``field`` the index field it filters
-    on; ``vocabulary`` the schema field whose labels name its values (else the values
+    on, ``entry_field`` the activity's field it comes from (as ``synonyms.yaml`` names it); ``vocabulary`` the schema field whose labels name its values (else the values
     come from the site or the index). With ``multiple``, several values may be chosen:
     an activity must have ``all`` of them or ``any`` of them (``combine``). A ``toggle``
     is a single yes/no for one value (``free``). ``everywhere`` is a value that matches
@@ -33,6 +33,7 @@ class Facet:
 
     name: str
     field: str
+    entry_field: str
     heading: str
     help: str
     vocabulary: str = ""
@@ -47,18 +48,27 @@ class Facet:
 
 
 FACETS: tuple[Facet, ...] = (
-    Facet("domain", "domains", "Topic", "only this topic (domain id)"),
+    Facet("domain", "domains", "domains", "Topic", "only this topic (domain id)"),
     Facet(
+        "locality",
         "locality",
         "locality",
         "Area",
         "only this area (locality id); activities for the whole area are always included",
         everywhere=ALL_LOCALITIES,
     ),
-    Facet("free", "cost", "Cost", "only free activities", vocabulary="cost", toggle="free"),
-    Facet("day", "days", "Day", "on any of these days", vocabulary="day", multiple=True),
-    Facet("join", "join", "How to join", "only this way of joining", vocabulary="how_to_join"),
+    Facet("free", "cost", "cost", "Cost", "only free activities", vocabulary="cost", toggle="free"),
+    Facet("day", "days", "days", "Day", "on any of these days", vocabulary="day", multiple=True),
     Facet(
+        "join",
+        "join",
+        "how_to_join",
+        "How to join",
+        "only this way of joining",
+        vocabulary="how_to_join",
+    ),
+    Facet(
+        "delivery",
         "delivery",
         "delivery",
         "How it runs",
@@ -69,15 +79,17 @@ FACETS: tuple[Facet, ...] = (
     Facet(
         "accessibility",
         "accessibility",
+        "accessibility",
         "Accessibility",
         "with all of these",
         vocabulary="accessibility",
         multiple=True,
         combine="all",
     ),
-    Facet("language", "languages", "Language", "in this language"),
+    Facet("language", "languages", "languages", "Language", "in this language"),
 )
 FACET = {facet.name: facet for facet in FACETS}
+FACET_OF_FIELD = {facet.entry_field: facet.name for facet in FACETS}
 
 _YES = ("1", "true", "yes", "on", "free")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from whoosh import fields
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 
@@ -9,13 +11,23 @@ STEMMED = StemmingAnalyzer()
 # Whole words as written (lower-cased), for "did you mean" suggestions.
 WORDS = StandardAnalyzer(stoplist=None, minsize=3)
 
-# Text fields searched, with how much a match in each one counts. Two fields, not one per
-# part of an entry: every field multiplies the terms a query has to merge, and Whoosh is
-# pure Python.
+# Text fields searched, with how much a match in each one counts: the activity's name
+# above its provider's name, above its summary, above everything else said about it.
 TEXT_WEIGHTS = {
-    "title": 3.0,  # the activity's and the provider's names
-    "body": 1.0,  # what it is, details, about, topics, place, languages, access…
+    "name_text": 4.0,  # the activity's name
+    "org_text": 2.5,  # the provider's name
+    "summary_text": 1.8,  # the one-line summary
+    "body": 1.0,  # details, about, topics, place, languages, access…
 }
+# Pairs of neighbouring words (as stems), for the bonus when a query's words occur
+# together and in order ("knit natter", "walk group").
+PAIRS = "pairs"
+
+
+def word_pairs(text: str) -> list[str]:
+    """``"Health walks in the park"`` → ``["health_walk", "walk_park"]``: stop words skipped."""
+    stems = [token.text for token in STEMMED(text)]
+    return [f"{a}_{b}" for a, b in itertools.pairwise(stems)]
 
 
 def schema() -> fields.Schema:
@@ -24,12 +36,11 @@ def schema() -> fields.Schema:
         provider=fields.STORED,
         activity=fields.STORED,
         name=fields.STORED,
-        provider_name=fields.STORED,
         summary=fields.STORED,
         details=fields.STORED,
-        # No word positions: nothing searches phrases, and they double the index.
-        title=fields.TEXT(analyzer=STEMMED, phrase=False),
-        body=fields.TEXT(analyzer=STEMMED, phrase=False),
+        # No word positions: nothing searches phrases (``pairs`` does that job cheaply).
+        **{name: fields.TEXT(analyzer=STEMMED, phrase=False) for name in TEXT_WEIGHTS},
+        pairs=fields.KEYWORD(scorable=True),
         spelling=fields.TEXT(analyzer=WORDS, phrase=False),
         domains=fields.KEYWORD(commas=True, stored=True),
         locality=fields.ID(stored=True),
@@ -39,7 +50,6 @@ def schema() -> fields.Schema:
         delivery=fields.KEYWORD(commas=True),
         accessibility=fields.KEYWORD(commas=True),
         languages=fields.KEYWORD(commas=True, lowercase=True, stored=True),
-        sort_name=fields.ID(sortable=True),
         item=fields.STORED,  # the activity's summary (entries.summary), as JSON
         last_confirmed=fields.STORED,
     )

@@ -11,7 +11,7 @@ from entries import Activity, Directory
 from entries.atomic import staging_folder, swap_into_place
 from entries.formatting import labelled
 from entries.summary import summarise
-from search.fields import schema
+from search.fields import schema, word_pairs
 
 DUE_FOR_REVIEW_BOOST = 0.8  # ranks below an equally relevant, freshly confirmed activity
 
@@ -67,12 +67,17 @@ def _document(directory: Directory, activity: Activity) -> dict[str, object]:
         "provider": provider.slug,
         "activity": activity.slug,
         "name": activity.name,
-        "provider_name": provider.name,
         "summary": activity.summary,
         "details": details,
-        "title": f"{activity.name} {provider.name}",
-        "body": " ".join([activity.summary, details, provider.about, *place, *tags]),
-        "sort_name": activity.name.casefold(),
+        "name_text": activity.name,
+        "org_text": provider.name,
+        "summary_text": activity.summary,
+        "body": " ".join([details, provider.about, *place, *tags]),
+        "pairs": " ".join(
+            pair
+            for text in (activity.name, provider.name, activity.summary, details)
+            for pair in word_pairs(text)
+        ),
         "spelling": " ".join(
             [activity.name, activity.summary, details, provider.name, *place, *domain_titles]
         ),

@@ -11,27 +11,33 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import highlight, index, query
+from whoosh import highlight, index
 from whoosh.searching import Searcher
 
 from entries.summary import ActivitySummary
-from search.facets import FACET, FACETS, Filters
-from search.fields import STEMMED, TEXT_WEIGHTS
-from search.synonyms import normalise, split_phrases, synonyms
+from search.concepts import Concept, concepts
+from search.facets import FACET, FACET_OF_FIELD, FACETS, Filters
+from search.fields import PAIRS, STEMMED, TEXT_WEIGHTS, word_pairs
+from search.synonyms import normalise, synonyms
 
 MAX_QUERY_CHARS = 200
-MAX_QUERY_PARTS = 12
 MIN_TYPO_CHARS = 5  # shorter words have too many near neighbours to guess from
 MAX_TYPO_CHARS = 20  # longer "words" are not misspellings of anything
-CORRECTION_WEIGHT = 0.5  # a guessed spelling counts for less than a word typed correctly
-SYNONYM_WEIGHT = 0.35  # a word found only through synonyms.yaml counts for about a third
-DOMAIN_WEIGHT = 1.5
+# How much each way of matching a concept counts: as a share of its score (weight) and of
+# the "how much of the query does it cover" credit. A word as typed counts in full.
+CORRECTION_WEIGHT, CORRECTION_CREDIT = 0.6, 0.8  # the nearest real word, for a typo
+SYNONYM_WEIGHT, SYNONYM_CREDIT = 0.3, 0.5  # a word found only through synonyms.yaml
+DOMAIN_SCORE = 1.0  # an activity in a topic the word names (before SYNONYM_WEIGHT)
+AVOID_FACTOR = 0.35  # an activity in a topic that offers the opposite of what is meant
+PAIR_WEIGHT = 1.5  # query words found next to each other, in order
+COVERAGE_POWER = 2.0  # an activity covering more of the query's concepts ranks higher
 MAX_SNIPPETS = 20_000
 
 
@@ -143,29 +149,30 @@ class SearchIndex:
         text = " ".join(str(text).split())[:MAX_QUERY_CHARS]
         with self._lock:
             searcher = self._current()
-            wanted, looser, corrections = self._query(searcher, text)
             by_facet = self._allowed_by_facet(filters)
             allowed = functools.reduce(np.logical_and, by_facet.values(), self._all())
-            if wanted is None:  # only punctuation, stop words or nothing searchable
-                wanted = query.NullQuery
-            text_matched, scores = self._evaluate(wanted)
+            if text:
+                asked = concepts(text, self._is_unknown, functools.partial(_correction, searcher))
+                scores, coverage, complete = self._score(asked, text)
+                text_matched = coverage > 0
+            else:
+                asked, scores, text_matched = [], None, self._all()
+                complete = text_matched
             matched = text_matched & allowed
-            any_word = False
-            if text and not matched.any() and looser is not None:
-                any_word, wanted = True, looser
-                text_matched, scores = self._evaluate(looser)
-                matched = text_matched & allowed
-            top = self._top(matched, scores if text else None, limit)
-            words = {term for name, term in wanted.all_terms() if name in TEXT_WEIGHTS}
-            results = [self._result(doc, float(scores[doc]), words) for doc in top]
+            top = self._top(matched, scores, limit)
+            words = {stem for c in asked for stem in (*c.stems, *c.correction, *sum(c.also, ()))}
+            results = [
+                self._result(doc, float(scores[doc]) if scores is not None else 0.0, words)
+                for doc in top
+            ]
             return SearchResults(
                 query=text,
                 filters=filters,
                 results=results,
                 total=int(np.count_nonzero(matched)),
                 facets=self._facets(text_matched, by_facet),
-                suggestion=_corrected(text, corrections),
-                any_word=any_word,
+                suggestion=_corrected(text, asked),
+                any_word=bool(matched.any() and not (complete & matched).any()),
                 labels={"language": dict(self._language_names)},
             )
 
@@ -217,61 +224,92 @@ class SearchIndex:
             if name.strip()
         }
 
-    def _query(
-        self, searcher: Searcher, text: str
-    ) -> tuple[query.Query | None, query.Query | None, list[tuple[str, str]]]:
-        """How to find ``text``: the strict query, a looser one, and any typo corrections.
+    def _score(self, asked: list[Concept], text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every activity's score for the query, how much of it the activity covers, and
+        whether it has every concept in some way.
 
-        In the strict query every word (or everyday phrase from synonyms.yaml) must match,
-        in any of its forms: itself (stemmed, in any text field), its synonyms, or, for a
-        word no activity uses, the nearest real word in the index and that word's
-        synonyms. The looser query, for when nothing has every word, accepts any of the
-        words as typed, but not guessed spellings, which on their own mislead.
+        Each concept adds evidence: its words as typed, else (counting for less) a typo's
+        correction or its synonyms and topics, so a broad expansion never outranks the
+        precise word. Query words that sit together in the activity's text add a bonus,
+        and the total is scaled by the share of concepts the activity covers, so the best
+        matches come first and partial ones follow instead of vanishing.
         """
-        if not text:
-            return query.Every(), None, []
-        reader = searcher.reader()
-        strict: list[query.Query] = []
-        loose: list[query.Query] = []
-        corrections: list[tuple[str, str]] = []
-        for part in split_phrases(text)[:MAX_QUERY_PARTS]:
-            options = _options(part, 1.0)
-            if options:
-                loose.append(query.Or(options))
-            if _is_unknown(reader, part):
-                correction = _correction(searcher, part)
-                if correction:
-                    corrections.append((part, correction))
-                    options = options + _options(correction, CORRECTION_WEIGHT)
-            if options:
-                strict.append(query.Or(options))
-        if not strict:
-            return None, None, corrections
-        if len(strict) == 1:
-            return strict[0], None, corrections
-        return query.And(strict), (query.Or(loose) if loose else None), corrections
+        total = np.zeros(self._count, dtype=np.float32)
+        credit = np.zeros(self._count, dtype=np.float32)
+        firm = np.zeros(self._count, dtype=bool)  # found by some word not guessed from a typo
+        complete = np.ones(self._count, dtype=bool)  # every concept found, some way
+        dead = False
+        for concept in asked:
+            score, got, guessed = self._concept(concept)
+            total += score
+            credit += got
+            firm |= (got > 0) & ~guessed
+            complete &= got > 0
+            dead = dead or not got.any()
+        if dead and len(asked) > 1:
+            # Part of the query finds nothing at all: a guessed spelling of another part
+            # is too weak a reason to show anything ("scuba diving" is not "driving").
+            total[~firm] = 0
+            credit[~firm] = 0
+        for pair in word_pairs(text):
+            total += PAIR_WEIGHT * self._weights(PAIRS, pair)
+        coverage = credit / max(len(asked), 1)
+        return total * coverage**COVERAGE_POWER, coverage, complete
 
-    def _evaluate(self, q: query.Query | None) -> tuple[np.ndarray, np.ndarray]:
-        """The documents ``q`` matches (a boolean array) and their scores.
+    def _concept(self, concept: Concept) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One concept's score for every activity, its credit (1 for the word as typed,
+        less for a correction or a synonym, 0 where it is not found at all), and where it
+        was found only through a guessed spelling."""
+        own = self._words(concept.stems)
+        for pair in concept.together:
+            own *= self._weights(PAIRS, pair) > 0
+        corrected = self._words(concept.correction) * CORRECTION_WEIGHT
+        related = np.zeros(self._count, dtype=np.float32)
+        for stems in concept.also:
+            related = np.maximum(related, self._words(stems))
+        for entry_field, value in (*(("domains", d) for d in concept.domains), *concept.facets):
+            docs = self._docs(FACET_OF_FIELD[entry_field], value)
+            related = np.maximum(related, docs * DOMAIN_SCORE)
+        related *= SYNONYM_WEIGHT
+        score = np.where(own > 0, own, np.maximum(corrected, related))
+        got = np.select(
+            [own > 0, corrected > 0, related > 0], [1.0, CORRECTION_CREDIT, SYNONYM_CREDIT], 0.0
+        ).astype(np.float32)
+        for domain in concept.avoid:
+            opposite = self._docs("domain", domain)
+            score[opposite] *= AVOID_FACTOR
+            got[opposite] *= AVOID_FACTOR
+        return score, got, (own <= 0) & (corrected > 0) & (related <= corrected)
 
-        A document's score is the sum of the BM25F weights of the query's terms it has,
-        each times the term's boost; ``And`` and ``Or`` decide only which documents match.
-        """
-        if q is None or isinstance(q, query.Every):
-            return np.ones(self._count, dtype=bool), np.zeros(self._count, dtype=np.float32)
-        if q is query.NullQuery:
-            return np.zeros(self._count, dtype=bool), np.zeros(self._count, dtype=np.float32)
-        if isinstance(q, query.Term):
-            posting = self._posting(q.fieldname, q.text)
-            scores = np.zeros(self._count, dtype=np.float32)
-            scores[posting.docs] = posting.weights * q.boost
-            return self._mask(posting), scores
-        parts = [self._evaluate(sub) for sub in q.subqueries]
-        join = np.logical_and if isinstance(q, query.And) else np.logical_or
-        return (
-            functools.reduce(join, (mask for mask, _ in parts)),
-            functools.reduce(np.add, (scores for _, scores in parts)),
-        )
+    def _words(self, stems: tuple[str, ...]) -> np.ndarray:
+        """How well each activity matches all of ``stems``, over the weighted text fields
+        (0 where one of them is missing)."""
+        if not stems:
+            return np.zeros(self._count, dtype=np.float32)
+        total = np.zeros(self._count, dtype=np.float32)
+        present = np.ones(self._count, dtype=bool)
+        for stem in stems:
+            found = np.zeros(self._count, dtype=np.float32)
+            for field_name, weight in TEXT_WEIGHTS.items():
+                found += weight * self._weights(field_name, stem)
+            present &= found > 0
+            total += found
+        return np.where(present, total, 0.0).astype(np.float32)
+
+    def _weights(self, fieldname: str, text: str) -> np.ndarray:
+        """A term's BM25F weight in every activity (0 where it is absent)."""
+        posting = self._posting(fieldname, text)
+        weights = np.zeros(self._count, dtype=np.float32)
+        weights[posting.docs] = posting.weights
+        return weights
+
+    def _is_unknown(self, part: str) -> bool:
+        """A single word that no activity uses and that synonyms.yaml doesn't know either."""
+        if " " in part or part in synonyms() or not part.isalpha():
+            return False
+        stems = [token.text for token in STEMMED(part)]
+        reader = self._searcher.reader()
+        return bool(stems) and not any((f, stems[0]) in reader for f in TEXT_WEIGHTS)
 
     def _posting(self, fieldname: str, text: str) -> _Posting:
         """The documents a term is in and its BM25F weight in each: read once, then kept."""
@@ -367,45 +405,12 @@ class SearchIndex:
             return sorted(self._facet_docs[facet_name])
 
 
-def _corrected(text: str, corrections: list[tuple[str, str]]) -> str | None:
+def _corrected(text: str, asked: list[Concept]) -> str | None:
     """ "Did you mean": the query with each unknown word replaced by its correction."""
-    if not corrections:
+    fixes = {c.text: c.corrected_to for c in asked if c.corrected_to}
+    if not fixes:
         return None
-    words = text.casefold().split()
-    fixes = dict(corrections)
-    return " ".join(fixes.get(normalise(word), word) for word in words)
-
-
-def _options(part: str, weight: float) -> list[query.Query]:
-    """Ways ``part`` (a word or known phrase) can match: itself and its synonyms."""
-    options: list[query.Query] = []
-    stems = [token.text for token in STEMMED(part)]
-    if stems:
-        own = [
-            query.Or([query.Term(f, stem, boost=w * weight) for f, w in TEXT_WEIGHTS.items()])
-            for stem in stems
-        ]
-        options.append(own[0] if len(own) == 1 else query.And(own))
-    expansion = synonyms().get(part)
-    if expansion:
-        for extra in expansion.also:
-            options += [
-                query.Term(f, token.text, boost=w * SYNONYM_WEIGHT * weight)
-                for token in STEMMED(extra)
-                for f, w in TEXT_WEIGHTS.items()
-            ]
-        options += [
-            query.Term("domains", d, boost=DOMAIN_WEIGHT * weight) for d in expansion.domains
-        ]
-    return options
-
-
-def _is_unknown(reader: Any, part: str) -> bool:
-    """A single word that no activity uses and that synonyms.yaml doesn't know either."""
-    if " " in part or part in synonyms() or not part.isalpha():
-        return False
-    stems = [token.text for token in STEMMED(part)]
-    return bool(stems) and not any((f, stems[0]) in reader for f in TEXT_WEIGHTS)
+    return " ".join(fixes.get(normalise(word), word) for word in text.casefold().split())
 
 
 def _correction(searcher: Searcher, word: str) -> str | None:
@@ -420,19 +425,33 @@ def _correction(searcher: Searcher, word: str) -> str | None:
     return close[0] if close and close[0] != word else None
 
 
-_FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'‘“(])")
+SNIPPET_CHARS = 240
 
 
 def _snippet(stored: dict[str, Any], words: set[str]) -> str:
-    """The best bit of the summary or details with the words marked; else the summary."""
-    for field_name in ("summary", "details"):
-        if words and stored.get(field_name):
-            snippet = highlight.highlight(
-                stored[field_name], words, STEMMED, _FRAGMENTER, _Mark(), top=1
-            )
-            if snippet:
-                return snippet
-    return highlight.htmlescape(stored["summary"])
+    """Whole sentences from the summary or details that hold the most of the words
+    searched for, with those words marked; the summary if none do."""
+    best: tuple[int, list[str]] = (0, [])
+    for field_name in ("summary", "details"):  # the summary wins a tie
+        sentences = _SENTENCE_END.split(" ".join(str(stored.get(field_name) or "").split()))
+        for number, sentence in enumerate(sentences):
+            found = len(words & {token.text for token in STEMMED(sentence)})
+            if found > best[0]:
+                best = (found, _with_next(sentences, number))
+    chosen = best[1] or [stored["summary"]]
+    text = " ".join(chosen)
+    marked = highlight.highlight(text, words, STEMMED, highlight.WholeFragmenter(), _Mark())
+    return marked or highlight.htmlescape(text)
+
+
+def _with_next(sentences: list[str], index: int) -> list[str]:
+    """The sentence, and the next if both fit: a snippet never stops mid-sentence."""
+    chosen = [sentences[index]]
+    following = sentences[index + 1 : index + 2]
+    if following and len(chosen[0]) + len(following[0]) < SNIPPET_CHARS:
+        chosen += following
+    return chosen
 
 
 def _result(stored: dict[str, Any], score: float, snippet: str) -> Result:

@@ -9,13 +9,22 @@ from pathlib import Path
 
 import yaml
 
+from search.facets import FACET_OF_FIELD
+
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.yaml")
+
+
+# What a group's words may point at besides topics (``domains``), as the entry's field
+# names: "wheelchair" → accessibility step-free, "drop in" → how_to_join drop-in.
+FACET_KEYS = tuple(name for name in FACET_OF_FIELD if name not in ("domains", "languages"))
 
 
 @dataclass(frozen=True)
 class Expansion:
     also: tuple[str, ...]
     domains: tuple[str, ...]
+    avoid: tuple[str, ...] = ()  # topics that offer the opposite of what is meant
+    facets: tuple[tuple[str, str], ...] = ()  # (entry field, value) the words point at
 
 
 @cache
@@ -25,10 +34,16 @@ def synonyms(path: Path = SYNONYMS_FILE) -> dict[str, Expansion]:
     for group in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
         also = tuple(str(word).lower() for word in group.get("also", []))
         domains = tuple(group.get("domains", []))
+        avoid = tuple(group.get("avoid", []))
+        facets = tuple(
+            (facet, str(value)) for facet in FACET_KEYS for value in group.get(facet, [])
+        )
         for trigger in group["words"]:
             key = normalise(str(trigger))
             old = table.get(key, Expansion((), ()))
-            table[key] = Expansion(old.also + also, old.domains + domains)
+            table[key] = Expansion(
+                old.also + also, old.domains + domains, old.avoid + avoid, old.facets + facets
+            )
     return table
 
 

@@ -91,12 +91,14 @@ def test_judged_queries_find_the_right_activities(
 def test_exact_matches_rank_above_synonym_matches(index: SearchIndex) -> None:
     # "walking" is also a synonym of "exercise", but an activity about exercise comes first.
     assert top(index, "exercise", n=1) != ["millbrook-health-walk"]
-    # An activity that says "lonely" outranks ones only found through "befriending".
+    # Someone typing "lonely" wants company: befriending first, not a volunteering role,
+    # even the role whose text says "lonely".
     results = index.search("lonely", limit=10).results
-    assert (
-        "lonely" in results[1].item.summary.casefold()
-        or "lonely" in results[0].item.summary.casefold()
-    )
+    assert [r.activity for r in results[:2]] == [
+        "home-visit-befriending",
+        "telephone-befriending-line",
+    ]
+    assert "become-a-befriender" not in [r.activity for r in results[:5]]
 
 
 def test_typos_get_a_did_you_mean_from_real_words(index: SearchIndex) -> None:
