@@ -8,11 +8,11 @@ uses the word itself (in any of its forms), or, counting for less, a word from
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from search.fields import STEMMED, word_pairs
-from search.synonyms import split_phrases, synonyms
+from search.synonyms import Expansion, split_phrases, synonyms
 
 MAX_CONCEPTS = 12
 # Words that say little about what is wanted: they never have to match.
@@ -108,16 +108,21 @@ class Concept:
 
 
 def concepts(
-    text: str, is_unknown: Callable[[str], bool], correct: Callable[[str], str | None]
+    text: str,
+    is_unknown: Callable[[str], bool],
+    correct: Callable[[str], str | None],
+    places: Mapping[str, Expansion] | None = None,
 ) -> list[Concept]:
     """The concepts in ``text``, in order. Filler words are dropped unless nothing else is
-    left; a word no activity uses gets the nearest real word as well."""
-    parts = split_phrases(text)
+    left; a word no activity uses gets the nearest real word as well; ``places`` are the
+    area's place names, each pointing at its locality."""
+    places = places or {}
+    parts = split_phrases(text, places)
     wanted = [part for part in parts if part not in FILLER] or parts
     found: list[Concept] = []
     for part in wanted[:MAX_CONCEPTS]:
         stems = tuple(token.text for token in STEMMED(part))
-        expansion = synonyms().get(part)
+        expansion = places.get(part) or synonyms().get(part)
         if not stems and expansion is None:
             continue  # a stop word or punctuation
         correction: tuple[str, ...] = ()

@@ -44,6 +44,7 @@ def schema() -> fields.Schema:
         spelling=fields.TEXT(analyzer=WORDS, phrase=False),
         domains=fields.KEYWORD(commas=True, stored=True),
         locality=fields.ID(stored=True),
+        locality_name=fields.STORED,  # so a place named in a query can be recognised
         cost=fields.ID(stored=True),
         join=fields.ID(stored=True),
         days=fields.KEYWORD(commas=True),

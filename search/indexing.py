@@ -83,6 +83,7 @@ def _document(directory: Directory, activity: Activity) -> dict[str, object]:
         ),
         "domains": ",".join(activity.domains),
         "locality": activity.locality,
+        "locality_name": site.locality_name(activity.locality),
         "cost": activity.cost,
         "join": activity.how_to_join,
         "days": ",".join(activity.days),

@@ -25,7 +25,8 @@ from entries.summary import ActivitySummary
 from search.concepts import Concept, concepts
 from search.facets import FACET, FACET_OF_FIELD, FACETS, Filters
 from search.fields import PAIRS, STEMMED, TEXT_WEIGHTS, word_pairs
-from search.synonyms import normalise, synonyms
+from search.synonyms import Expansion, normalise, synonyms
+from search.understanding import understand
 
 MAX_QUERY_CHARS = 200
 MIN_TYPO_CHARS = 5  # shorter words have too many near neighbours to guess from
@@ -92,6 +93,7 @@ class SearchResults:
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None
     any_word: bool = False  # no activity had every word, so these match some of them
+    understood: dict[str, list[str]] = field(default_factory=dict)  # filters said in words
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
@@ -104,6 +106,7 @@ class SearchResults:
             "facets": self.facets,
             "suggestion": self.suggestion,
             "any_word": self.any_word,
+            "understood": self.understood,
         }
 
 
@@ -142,17 +145,35 @@ class SearchIndex:
         self._by_name = np.zeros(0, dtype=np.int64)
         self._name_rank = np.zeros(0, dtype=np.int64)
         self._language_names: dict[str, str] = {}
+        self._places: dict[str, str] = {}  # an area's name, normalised -> its locality id
 
     def search(self, text: str, filters: Filters | None = None, limit: int = 20) -> SearchResults:
-        """Ranked activities for ``text`` (which may be empty) narrowed by ``filters``."""
+        """Ranked activities for ``text`` (which may be empty) narrowed by ``filters``.
+
+        A place after "in" or "near", and days, become filters (``understood``), unless
+        that filter is already chosen.
+        """
         filters = filters or Filters()
         text = " ".join(str(text).split())[:MAX_QUERY_CHARS]
         with self._lock:
             searcher = self._current()
+            said = understand(text, self._places)
+            understood = {k: v for k, v in said.filters.items() if not filters.get(k)}
+            if understood:
+                text = said.text
+                filters = Filters(**filters.values, **understood)
             by_facet = self._allowed_by_facet(filters)
             allowed = functools.reduce(np.logical_and, by_facet.values(), self._all())
             if text:
-                asked = concepts(text, self._is_unknown, functools.partial(_correction, searcher))
+                asked = concepts(
+                    text,
+                    self._is_unknown,
+                    functools.partial(_correction, searcher),
+                    {
+                        name: Expansion((), (), facets=(("locality", place),))
+                        for name, place in self._places.items()
+                    },
+                )
                 scores, coverage, complete = self._score(asked, text)
                 text_matched = coverage > 0
             else:
@@ -173,6 +194,7 @@ class SearchIndex:
                 facets=self._facets(text_matched, by_facet),
                 suggestion=_corrected(text, asked),
                 any_word=bool(matched.any() and not (complete & matched).any()),
+                understood=understood,
                 labels={"language": dict(self._language_names)},
             )
 
@@ -217,6 +239,11 @@ class SearchIndex:
         self._by_name = np.array([doc for _, doc in by_name], dtype=np.int64)
         self._name_rank = np.empty(self._count, dtype=np.int64)
         self._name_rank[self._by_name] = np.arange(self._count)
+        self._places = {
+            normalise(fields["locality_name"]): fields["locality"]
+            for _, fields in stored
+            if fields.get("locality_name") and fields["locality"] != FACET["locality"].everywhere
+        }
         self._language_names = {
             name.strip().casefold(): name.strip()
             for _, fields in stored

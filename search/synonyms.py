@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -52,10 +53,13 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w']+", " ", text.casefold()).split())
 
 
-def split_phrases(text: str) -> list[str]:
-    """Split a query into trigger phrases (longest first) and single words, in order."""
+def split_phrases(text: str, extra: Mapping[str, object] | None = None) -> list[str]:
+    """Split a query into trigger phrases (longest first) and single words, in order.
+
+    ``extra`` adds phrases to recognise besides the thesaurus's (the area's places).
+    """
     words = normalise(text).split()
-    table = synonyms()
+    table = {**synonyms(), **(extra or {})}
     longest = max((len(key.split()) for key in table), default=1)
     parts, i = [], 0
     while i < len(words):

@@ -64,13 +64,18 @@ def tell_us() -> Any:
     return redirect(_search_url(text, filters, told="1"), code=303)
 
 
-def _render_search(text: str, filters: Filters, page: int, **extra: Any) -> str:
+def _render_search(text: str, filters: Filters, page: int, **extra: Any) -> Any:
     found: SearchResults | None = None
     if text.strip() or filters:
         found = services()["search"].search(text, filters, limit=PAGE_SIZE * page)
         if found.total == 0 and "tell_us_error" not in extra:
             services()["unmet_need"].record_zero_results(text, filters.active(), clock.today())
+    if found and found.understood and not extra:
+        # "walking near Anytown South": show it as the search for "walking" in that area,
+        # with the area a filter the person can see and remove.
+        return redirect(_search_url(found.query, found.filters), code=303)
     shown = found.results[PAGE_SIZE * (page - 1) :] if found else []
+    options = _filter_options(found, filters)
     return render_template(
         "search.html",
         q=text,
@@ -79,7 +84,8 @@ def _render_search(text: str, filters: Filters, page: int, **extra: Any) -> str:
         shown=shown,
         page=page,
         pages=-(-found.total // PAGE_SIZE) if found else 0,
-        options=_filter_options(found, filters),
+        options=options,
+        showing=_showing(text, filters, options),
         told=request.args.get("told") == "1",
         search_url=_search_url,
         **extra,
@@ -120,6 +126,19 @@ def _filter_options(found: SearchResults | None, filters: Filters) -> list[dict[
             }
         )
     return options
+
+
+def _showing(text: str, filters: Filters, options: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The filters in force, each with the address of the same search without it."""
+    return [
+        {
+            "text": f"{option['facet'].heading}: "
+            + ", ".join(c["text"] for c in option["choices"] if c["selected"]),
+            "href": _search_url(text, filters.without(option["facet"].name)),
+        }
+        for option in options
+        if filters.get(option["facet"].name)
+    ]
 
 
 def _search_url(text: str, filters: Filters, **more: str) -> str:

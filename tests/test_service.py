@@ -135,15 +135,15 @@ def test_zero_results_offer_next_steps_and_are_counted(client: Client, unmet_db:
 
 def test_tell_us_needs_csrf_then_stores_the_message(client: Client, unmet_db: Path) -> None:
     before = len(UnmetNeed(unmet_db).told_us())
-    status, _, _ = client.post("/search/tell-us", {"q": "pottery", "message": "A pottery class"})
+    status, _, _ = client.post("/search/tell-us", {"q": "trampolining", "message": "A trampolining class"})
     assert status == 400
     assert len(UnmetNeed(unmet_db).told_us()) == before
 
-    _, headers, html = client.get("/search?q=pottery")
+    _, headers, html = client.get("/search?q=trampolining")
     assert "Set-Cookie" in headers  # the form's security cookie
     token = BeautifulSoup(html, "html.parser").select_one("input[name=csrf_token]")["value"]
     status, _, html = client.post(
-        "/search/tell-us", {"csrf_token": token, "q": "pottery", "message": " "}
+        "/search/tell-us", {"csrf_token": token, "q": "trampolining", "message": " "}
     )
     assert (
         status == 400
@@ -152,12 +152,12 @@ def test_tell_us_needs_csrf_then_stores_the_message(client: Client, unmet_db: Pa
     )
     status, headers, _ = client.post(
         "/search/tell-us",
-        {"csrf_token": token, "q": "pottery", "message": "A pottery class near Southmoor, please"},
+        {"csrf_token": token, "q": "trampolining", "message": "A trampolining class near Southmoor, please"},
     )
-    assert status == 303 and headers["Location"] == "/search?q=pottery&told=1"
+    assert status == 303 and headers["Location"] == "/search?q=trampolining&told=1"
     told = UnmetNeed(unmet_db).told_us()
     assert (
-        told[0].message == "A pottery class near Southmoor, please" and told[0].query == "pottery"
+        told[0].message == "A trampolining class near Southmoor, please" and told[0].query == "trampolining"
     )
     _, _, html = client.get(headers["Location"])
     assert "Thank you" in html
@@ -205,7 +205,7 @@ def test_report_unmet_need(unmet_db: Path, tmp_path: Path, client: Client) -> No
     lines = text.stdout.splitlines()
     assert lines[0] == "Searches that found nothing, most frequent first:"
     assert "rock climbing" in lines[1] and lines[1].split()[0] == "3"
-    assert "A pottery class near Southmoor, please" in text.stdout
+    assert "A trampolining class near Southmoor, please" in text.stdout
     csv_out = subprocess.run(
         [HEALTHDIR, "report", "unmet-need", "--csv"], cwd=site, capture_output=True, text=True
     )

@@ -1,0 +1,52 @@
+"""Filters said in words: "walking near Anytown South on Tuesdays" is a search for
+"walking", in that area, on that day.
+
+Only what is unambiguous becomes a filter: a place after "in", "near" or "around", and a
+day of the week. Everything else stays words to search for (where ``synonyms.yaml`` may
+still point it at a filter value, as evidence rather than a rule). What was understood
+is handed back, so the page can show it as filters the person can remove.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from entries.schema import labels
+from search.synonyms import normalise
+
+PLACE_WORDS = ("in", "near", "around", "near to", "close to")
+DAY_WORDS = ("on", "every", "on a", "each")
+
+
+@dataclass
+class Understood:
+    """The words left to search for, and the filters the rest of the query asked for."""
+
+    text: str
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+
+def understand(text: str, places: dict[str, str]) -> Understood:
+    """Take places (``places``: normalised name -> locality id) and days out of ``text``."""
+    words = normalise(text)
+    found: dict[str, list[str]] = {}
+    original = words
+    for name in sorted(places, key=len, reverse=True):
+        pattern = rf"\b(?:{'|'.join(PLACE_WORDS)})\s+(?:the\s+)?{re.escape(name)}\b"
+        if re.search(pattern, words):
+            words = re.sub(pattern, " ", words)
+            found.setdefault("locality", []).append(places[name])
+    for day, name in _day_names().items():
+        pattern = rf"\b(?:(?:{'|'.join(DAY_WORDS)})\s+)?{name}s?\b"
+        if re.search(pattern, words):
+            words = re.sub(pattern, " ", words)
+            found.setdefault("day", []).append(day)
+    if words == original:
+        return Understood(text=text)  # nothing understood: the words as typed
+    return Understood(text=" ".join(words.split()), filters=found)
+
+
+def _day_names() -> dict[str, str]:
+    """``mon`` -> ``monday``, from the schema's labels."""
+    return {day: name.casefold() for day, name in labels("day").items()}

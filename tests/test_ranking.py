@@ -1,0 +1,182 @@
+"""Each ranking mechanism on a small directory written here: coverage, field weights, word
+pairs, synonym weighting and intents, filler words, typos in long queries, filters said in
+words, places, and whole-sentence snippets."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import REPO, TODAY, write_provider
+
+from entries import load_directory
+from entries.site_settings import site_settings
+from search import Filters, SearchIndex, build_index
+
+ACTIVITY = """\
+  - name: {name}
+    summary: {summary}
+    details: {details}
+    domains: [{domains}]
+    locality: {locality}
+    when: Tuesdays, 10am to 12 noon
+    schedule:
+      - {{days: [{day}], from: "10:00", to: "12:00"}}
+    cost: {cost}
+    how_to_join: drop-in
+    accessibility: [{access}]
+"""
+
+
+def provider(name: str, *activities: dict[str, str]) -> str:
+    defaults = {
+        "details": "Everyone welcome.",
+        "domains": "arts-for-health",
+        "locality": "north",
+        "day": "tue",
+        "cost": "paid",
+        "access": "hearing-loop",
+    }
+    items = "".join(ACTIVITY.format(**{**defaults, **a}) for a in activities)
+    return f"name: {name}\nphone: 01632 960123\nlast_confirmed: 2026-11-01\nactivities:\n{items}"
+
+
+GROUPS = {
+    "pottery-name": provider(
+        "Clay Friends", {"name": "Pottery evenings", "summary": "Make things from clay."}
+    ),
+    "pottery-provider": provider(
+        "Anytown Pottery Studio", {"name": "Open studio", "summary": "Make things from clay."}
+    ),
+    "pottery-summary": provider(
+        "Maker Space", {"name": "Clay club", "summary": "Pottery for all levels."}
+    ),
+    "pottery-details": provider(
+        "Craft Corner",
+        {"name": "Craft mornings", "summary": "Crafts of all kinds.", "details": "Some pottery."},
+    ),
+    "knitting": provider(
+        "Millbrook Knitters",
+        {"name": "Knitting circle", "summary": "Knitting and crochet for beginners and experts."},
+        {
+            "name": "Knitting knitting knitting",
+            "summary": "Knitting, knitting and more knitting.",
+        },
+    ),
+    "company": provider(
+        "Anytown Friends",
+        {
+            "name": "Home visits",
+            "summary": "A volunteer befriender visits you at home for a chat.",
+            "domains": "befriending",
+        },
+        {
+            "name": "Become a visitor",
+            "summary": "Visit people who are lonely. Training given.",
+            "domains": "volunteering, befriending",
+        },
+    ),
+    "said-lonely": provider(
+        "Lonely No More",
+        {
+            "name": "Lonely no more café",
+            "summary": "For anyone who feels lonely, with tea and a chat.",
+            "domains": "befriending",
+        },
+    ),
+    "yoga": provider(
+        "Gentle Yoga",
+        {
+            "name": "Chair yoga",
+            "summary": "Gentle yoga for older people. First sentence ends here. Then a second one!",
+            "domains": "physical-activity",
+            "locality": "south",
+            "day": "thu",
+            "cost": "free",
+            "access": "step-free",
+        },
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+    site = tmp_path_factory.mktemp("ranking")
+    shutil.copy(REPO / "pelicanconf.py", site)
+    shutil.copytree(REPO / "content" / "domains", site / "content" / "domains")
+    (site / "content" / "providers").mkdir()
+    for slug, text in GROUPS.items():
+        write_provider(site, slug, text)
+    directory, problems = load_directory(site, site_settings(site), today=TODAY)
+    assert problems == []
+    build_index(directory, site / "index")
+    return SearchIndex(site / "index")
+
+
+def names(index: SearchIndex, text: str, n: int = 10, **filters: object) -> list[str]:
+    return [r.item.name for r in index.search(text, Filters(**filters), limit=n).results]
+
+
+def test_field_weights_name_then_provider_then_summary_then_details(index: SearchIndex) -> None:
+    assert names(index, "pottery")[:4] == [
+        "Pottery evenings",
+        "Open studio",
+        "Clay club",
+        "Craft mornings",
+    ]
+
+
+def test_coverage_puts_activities_with_every_word_first(index: SearchIndex) -> None:
+    found = names(index, "knitting beginners")
+    assert found[0] == "Knitting circle"  # has both words, however often the other says one
+    assert "Knitting knitting knitting" in found  # a partial match follows, not vanishes
+
+
+def test_words_side_by_side_earn_a_bonus(index: SearchIndex) -> None:
+    # Both say "chair" and "yoga"; only one says them together, in that order.
+    assert names(index, "chair yoga")[0] == "Chair yoga"
+
+
+def test_a_word_as_typed_beats_synonyms_and_for_me_beats_to_help(index: SearchIndex) -> None:
+    found = names(index, "lonely")
+    assert found[0] == "Lonely no more café"  # says "lonely"
+    # Found through befriending, ahead of the volunteering role that says "lonely".
+    assert found.index("Home visits") < found.index("Become a visitor")
+
+
+def test_filler_words_need_not_match(index: SearchIndex) -> None:
+    found = index.search("help with a yoga group near me please")
+    assert [r.item.name for r in found.results] == ["Chair yoga"]
+    assert not found.any_word
+
+
+def test_typos_are_corrected_inside_longer_queries(index: SearchIndex) -> None:
+    found = index.search("gentle yogga for older peple")
+    assert found.results[0].item.name == "Chair yoga"
+    assert found.suggestion == "gentle yoga for older people"
+
+
+def test_days_and_places_in_words_become_filters(index: SearchIndex) -> None:
+    found = index.search("yoga near Anytown South on Thursdays")
+    assert found.query == "yoga"
+    assert found.understood == {"locality": ["south"], "day": ["thu"]}
+    assert [r.item.name for r in found.results] == ["Chair yoga"]
+    assert index.search("yoga in Anytown North").total == 0
+
+
+def test_everyday_words_point_at_filter_values(index: SearchIndex) -> None:
+    # Nothing says "wheelchair", but step-free access is what it means.
+    assert names(index, "wheelchair")[0] == "Chair yoga"
+    assert names(index, "free")[0] == "Chair yoga"
+
+
+def test_snippets_are_whole_sentences_with_the_words_marked(index: SearchIndex) -> None:
+    [result] = index.search("older", limit=1).results
+    assert result.snippet == (
+        "Gentle yoga for <mark>older</mark> people. First sentence ends here."
+    )
+    assert result.item.confirmed == "1 November 2026"
+
+
+def test_a_lone_guess_is_not_enough_when_the_rest_finds_nothing(index: SearchIndex) -> None:
+    assert index.search("scuba yogga").total == 0
