@@ -15,6 +15,16 @@ LOCALITIES = {
     "south": "Anytown South",
 }
 
+# Which postcodes are in which locality: postcode districts ("AB1") or sectors ("AB2 8",
+# the district, a space and the first digit of the second half). A sector listed for one
+# locality wins over its district listed for another. The registration form works out
+# the area from the venue's postcode with this, so people are never asked to choose one.
+LOCALITY_POSTCODES = {
+    "north": ["AB2 0", "AB2 2", "AB2 5", "AB2 7", "AB2 8", "AB2 9"],
+    "central": ["AB2"],
+    "south": ["AB1"],
+}
+
 # Freshness policy, in months since a provider's `last_confirmed`: after REVIEW_AFTER its
 # pages say the details may have changed; after HIDE_AFTER it is left out of the site,
 # search and open data (its file stays). CHECK_AFTER: the directory team's own check.

@@ -36,7 +36,7 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = ROOT / "healthdir" / "entries" / "provider.schema.json"
+SCHEMA = ROOT / "entries" / "provider.schema.json"
 SEED = 20261122
 RATIO_TARGET = 1.5
 SECONDS_TARGET = 15.0

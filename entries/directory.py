@@ -24,6 +24,7 @@ from entries.model import (
     Site,
     build_provider,
 )
+from entries.places import check_locality_postcodes
 from entries.problems import Problem, display_path, field_path
 from entries.safe_markdown import sanitise_html
 from entries.schema import schema_errors
@@ -247,6 +248,10 @@ def _check_site(site: Site, settings_path: Path) -> list[Problem]:
             problems.append(
                 Problem(shown, 0, "LOCALITIES", f'"{locality}" is not a usable locality id.')
             )
+    problems += [
+        Problem(shown, 0, "LOCALITY_POSTCODES", message)
+        for message in check_locality_postcodes(site.locality_postcodes, site.localities)
+    ]
     return problems
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from entries.places import Point, locality_of, postcode_point
 from entries.safe_markdown import html_to_text, render_markdown
 from entries.schema import activity_properties
 
@@ -48,6 +49,8 @@ class Site:
     team_name: str = ""
     team_email: str = ""
     team_phone: str = ""
+    # Locality id -> the postcode districts ("AB1") and sectors ("AB2 8") in it.
+    locality_postcodes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def review_date(self, last_confirmed: date) -> date:
         """From this day the details are "due for review" and say they may have changed."""
@@ -62,6 +65,10 @@ class Site:
         if today >= self.hide_date(last_confirmed):
             return OVERDUE
         return DUE if today >= self.review_date(last_confirmed) else FRESH
+
+    def locality_of(self, postcode: str) -> str | None:
+        """The locality a postcode is in (``LOCALITY_POSTCODES``), if any of them."""
+        return locality_of(postcode, self.locality_postcodes)
 
     def locality_name(self, locality_id: str) -> str:
         if locality_id == ALL_LOCALITIES:
@@ -80,6 +87,10 @@ class Site:
             team_name=str(team.get("name", "")),
             team_email=str(team.get("email", "")),
             team_phone=str(team.get("phone", "")),
+            locality_postcodes={
+                str(locality): tuple([codes] if isinstance(codes, str) else codes)
+                for locality, codes in (settings.get("LOCALITY_POSTCODES") or {}).items()
+            },
         )
 
 
@@ -100,6 +111,12 @@ class Venue:
     name: str
     address: str = ""
     postcode: str = ""
+    location: Point | None = None  # exact, when the entry gives one
+
+    @property
+    def point(self) -> Point | None:
+        """Where it is: the exact location, else its postcode's sector or district."""
+        return self.location or (postcode_point(self.postcode) if self.postcode else None)
 
 
 @dataclass(frozen=True)
@@ -294,6 +311,7 @@ def _activity(provider: Provider, slug: str, item: Mapping[str, Any]) -> Activit
             name=venue["name"].strip(),
             address=venue.get("address", "").strip(),
             postcode=normalise_postcode(venue.get("postcode", "")),
+            location=Point(**venue["location"]) if venue.get("location") else None,
         )
         if venue
         else None,

@@ -17,13 +17,14 @@ PROVIDER_ORDER = [
     "charity_number",
     "last_confirmed",
     "checked",
+    "imported_from",
     "activities",
 ]
 ACTIVITY_ORDER = [
     "name", "summary", "details", "domains", "locality", "when", "schedule", "cost", "price",
     "how_to_join", "venue", "delivery", "who_for", "age_min", "age_max", "languages",
     "accessibility", "accessibility_notes", "suitable_for", "status", "alert",
-    "email", "phone", "website",
+    "email", "phone", "website", "imported_from",
 ]  # fmt: skip
 
 
@@ -72,3 +73,22 @@ def _date(value: Any) -> Any:
 def _ordered(data: dict[str, Any], order: list[str]) -> dict[str, Any]:
     known = {key: data[key] for key in order if key in data}
     return {**known, **{k: v for k, v in data.items() if k not in known}}
+
+
+def dump_fragment(data: dict[str, Any] | list[dict[str, Any]]) -> str:
+    """Some fields of an entry, or a list of activities, in the same house style, for
+    editing a file in place (:mod:`entries.yaml_edit`)."""
+    if isinstance(data, list):
+        shaped: Any = [_ordered(item, ACTIVITY_ORDER) for item in data]
+    else:
+        shaped = {key: _dated(key, value) for key, value in data.items()}
+    return yaml.dump(shaped, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
+
+
+def _dated(key: str, value: Any) -> Any:
+    """The entry's own dates written as dates, as :func:`dump_entry` writes them."""
+    if key in ("last_confirmed", "on"):  # "on": the day in ``checked``
+        return _date(value)
+    if key == "checked" and isinstance(value, dict):
+        return {**value, "on": _date(value.get("on"))}
+    return value

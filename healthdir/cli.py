@@ -11,9 +11,10 @@ import signal
 import sys
 from collections.abc import Callable
 from datetime import date
+from email.message import EmailMessage
 from pathlib import Path
 
-from entries import Directory, Site, clock, load_directory
+from entries import Directory, Site, clock, load_directory, mail
 from entries.directory import load_domains
 from entries.formatting import long_date
 from entries.freshness import (
@@ -27,15 +28,21 @@ from entries.freshness import (
 )
 from entries.site_settings import (
     NotASite,
+    public_url,
     site_path,
     site_settings,
 )
 from entries.text_safety import SafeCsvWriter, TerminalSafe
 from entries.yaml_writer import dump_entry
 from healthdir.publish import BuildFailed, build
+from open_data.oruk_feed import FeedError
+from open_data.oruk_import import import_oruk
+from open_data.oruk_mapping import MappingError
+from registration import replies
 from registration.queue import QueueError, Submission, SubmissionQueue
 from registration.review import approve, propose, reject
 from search import FACETS, Filters, SearchIndex
+from search.distance import DEFAULT_WITHIN, SORTS, WITHIN_CHOICES, UnknownPlace
 from search.querying import MissingIndex
 from search.unmet_need import UnmetNeed
 from upkeep.confirmations import confirm_link
@@ -86,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     fresh.set_defaults(run=_freshness)
 
     prize = commands.add_parser(
-        "prize-draw", help="draw the month's winner among groups that confirmed"
+        "prize-draw", help="draw the month's winner among groups that confirmed or updated"
     )
     prize.add_argument("month", help="YYYY-MM")
     prize.add_argument(
@@ -112,6 +119,21 @@ def main(argv: list[str] | None = None) -> int:
                 metavar=(facet.name.upper() if values is None else None),
                 help=facet.help + (" (may be given more than once)" if facet.multiple else ""),
             )
+    search_cmd.add_argument(
+        "--near", default="", metavar="POSTCODE_OR_PLACE", help="measure distances from here"
+    )
+    search_cmd.add_argument(
+        "--within",
+        type=float,
+        choices=WITHIN_CHOICES,
+        default=None,
+        metavar="MILES",
+        help=f"with --near: only this far ({', '.join(map(str, WITHIN_CHOICES))}; "
+        f"default {DEFAULT_WITHIN})",
+    )
+    search_cmd.add_argument(
+        "--sort", choices=SORTS, default="relevance", help="with --near: relevance or distance"
+    )
     search_cmd.add_argument("--limit", type=int, default=10, help="how many results (default 10)")
     search_cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
     search_cmd.set_defaults(run=_search)
@@ -140,6 +162,17 @@ def main(argv: list[str] | None = None) -> int:
     approve_cmd.add_argument(
         "--slug", default="", help="file name for a new group, if not the suggested one"
     )
+    approve_cmd.add_argument(
+        "--not-duplicate",
+        action="store_true",
+        help="publish it although it looks like a group already listed",
+    )
+    approve_cmd.add_argument(
+        "--as-update-of",
+        default="",
+        metavar="SLUG",
+        help="it is that listed group: update its listing with what was sent",
+    )
     approve_cmd.set_defaults(run=_approve)
 
     reject_cmd = commands.add_parser("reject", help="close a submission without publishing it")
@@ -155,6 +188,18 @@ def main(argv: list[str] | None = None) -> int:
     unmet.add_argument("--since", type=date.fromisoformat, help="only from this day (YYYY-MM-DD)")
     unmet.add_argument("--csv", action="store_true", help="print CSV instead of text")
     unmet.set_defaults(run=_unmet_need)
+
+    import_cmd = commands.add_parser("import", help="add groups from another directory's data")
+    formats = import_cmd.add_subparsers(dest="format", required=True, metavar="FORMAT")
+    oruk = formats.add_parser("oruk", help="an Open Referral UK services feed (JSON)")
+    oruk.add_argument("file", type=Path, help="the feed: a JSON list of services, or a page")
+    oruk.add_argument(
+        "--feed", default="", metavar="NAME", help="the feed's name (default: the file's name)"
+    )
+    oruk.add_argument(
+        "--mapping", type=Path, metavar="PATH", help="the rules for topics, areas and so on"
+    )
+    oruk.set_defaults(run=_import_oruk)
 
     args = parser.parse_args(argv)
     # Entries, submissions and searches hold text from strangers: whatever is printed,
@@ -213,6 +258,17 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_oruk(args: argparse.Namespace) -> int:
+    try:
+        report = import_oruk(Path.cwd(), args.file, feed=args.feed, mapping=args.mapping)
+    except (FeedError, MappingError) as exc:
+        print(f"healthdir import: {exc} Nothing has been changed.", file=sys.stderr)
+        return 1
+    for line in report.lines():
+        print(line)
+    return 0
+
+
 def _search(args: argparse.Namespace) -> int:
     root = Path.cwd()
     settings = site_settings(root)
@@ -232,9 +288,18 @@ def _search(args: argparse.Namespace) -> int:
                 )
                 return 2
     filters = Filters(**{facet.name: getattr(args, facet.name) for facet in FACETS})
-    found = SearchIndex(site_path(root, settings, "SEARCH_INDEX")).search(
-        args.query, filters, limit=max(1, args.limit)
-    )
+    try:
+        found = SearchIndex(site_path(root, settings, "SEARCH_INDEX")).search(
+            args.query,
+            filters,
+            limit=max(1, args.limit),
+            near=args.near,
+            within=args.within,
+            sort=args.sort,
+        )
+    except UnknownPlace as unknown:
+        print(f"healthdir search: {unknown}", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(found.as_json(), indent=2, ensure_ascii=False))
         return 0
@@ -243,6 +308,11 @@ def _search(args: argparse.Namespace) -> int:
         + (f" for “{args.query}”" if args.query else "")
         + "."
     )
+    if found.understood:
+        shown = "; ".join(
+            f"{name} {', '.join(values)}" for name, values in found.understood.items()
+        )
+        print(f"Understood as filters: {shown} (searching for “{found.query}”).")
     if found.suggestion:
         print(f"Did you mean: {found.suggestion}?")
     site_url = settings.get("SITEURL") or ""
@@ -250,7 +320,7 @@ def _search(args: argparse.Namespace) -> int:
         item = result.item
         print(f"\n{number}. {item.name} — {item.provider}")
         print(f"   When:  {item.when}")
-        print(f"   Where: {item.where}")
+        print(f"   Where: {item.where}" + (f" ({result.distance_text})" if found.near else ""))
         print(f"   Page:  {site_url}{item.url}")
     return 0
 
@@ -338,7 +408,7 @@ def _submissions(args: argparse.Namespace) -> int:
         if sub.kind == "report":
             print(f"    about {sub.target}/{sub.activity}: {sub.message}")
         elif sub.kind == "update":
-            print(f"    updates {sub.target}/{sub.activity}")
+            print(f"    updates {sub.target}")
         for flag in sub.duplicates:
             print(f"    possible duplicate of {flag}")
     print("\nSee one with `healthdir submissions show ID`.")
@@ -380,17 +450,44 @@ def _show_submission(sub: Submission, providers: Path, directory: Directory, tod
 def _approve(args: argparse.Namespace) -> int:
     queue, providers, directory = _review_context()
     sub = queue.get(args.id)
-    path = approve(queue, sub, providers, directory, clock.today(), args.by, slug=args.slug)
+    path = approve(
+        queue, sub, providers, directory, clock.today(), args.by, slug=args.slug,
+        not_duplicate=args.not_duplicate, as_update_of=args.as_update_of,
+    )  # fmt: skip
     print(f"Approved {sub.id}: wrote {path}. Run `healthdir build` to publish it.")
+    root = Path.cwd()
+    settings = site_settings(root)
+    message = replies.approval(
+        queue.get(sub.id),
+        directory.site,
+        mail.sender(directory.site.team_email),
+        f"{public_url(settings)}/providers/{path.stem}/",
+        _linker(root, settings)(path.stem),
+    )
+    _reply(message, f"approval of submission {sub.id}")
     return 0
 
 
 def _reject(args: argparse.Namespace) -> int:
-    queue, _, _ = _review_context()
+    queue, _, directory = _review_context()
     sub = queue.get(args.id)
     reject(queue, sub, args.reason, clock.today())
     print(f"Closed {sub.id} without publishing it.")
+    message = replies.rejection(
+        queue.get(sub.id), directory.site, mail.sender(directory.site.team_email)
+    )
+    _reply(message, f"rejection of submission {sub.id}")
     return 0
+
+
+def _reply(message: EmailMessage | None, what: str) -> None:
+    """Email the person who sent a submission, and say whether it went."""
+    if message is None:
+        print("No email sent: they left no email address.")
+    elif mail.send_reply(message, what):
+        print(f"Emailed {message['To']}.")
+    else:
+        print("No email was sent, so let them know yourself.")
 
 
 def _loaded(today: date | None = None) -> tuple[Path, dict, Directory]:

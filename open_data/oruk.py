@@ -1,9 +1,10 @@
 """An Open Referral UK-shaped open data feed (HSDS 3.0, UK profile).
 
-It is a set of static files, not an ORUK query API: ``services.json`` and
-``organizations.json`` hold every record in one page, and each record also has a file
-of its own. Identifiers are UUIDs derived from the provider and activity file names, so
-they stay the same from build to build.
+The build writes it as static files: ``services.json`` and ``organizations.json`` hold
+every record in one page, and each record also has a file of its own. The web service's
+query API (``service/oruk_api.py``) serves the same records, searched, filtered and paged.
+Identifiers are UUIDs derived from the provider and activity file names, so they stay the
+same from build to build.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from entries.formatting import label
 
 TAXONOMY_NAME = "Self-management domains"
 _NAMESPACE = uuid.UUID("6f1c2a52-52b8-4d0e-9a51-4b9d7f7c0b6e")
-_BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
+# Our day ids -> the iCalendar days HSDS schedules use.
+BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
 
 
 def uid(*parts: str) -> str:
@@ -28,8 +30,16 @@ def service_id(activity: Activity) -> str:
     return uid("service", activity.provider.slug, activity.slug)
 
 
+def service_at_location_id(activity: Activity) -> str:
+    return uid("service_at_location", service_id(activity))
+
+
 def organization_id(provider: Provider) -> str:
     return uid("organization", provider.slug)
+
+
+def taxonomy_term_id(domain_id: str) -> str:
+    return uid("taxonomy_term", domain_id)
 
 
 def taxonomy(directory: Directory, base_url: str) -> dict[str, Any]:
@@ -49,7 +59,7 @@ def taxonomy(directory: Directory, base_url: str) -> dict[str, Any]:
 def taxonomy_term(directory: Directory, domain_id: str, base_url: str) -> dict[str, Any]:
     domain = directory.domains[domain_id]
     return {
-        "id": uid("taxonomy_term", domain_id),
+        "id": taxonomy_term_id(domain_id),
         "name": domain.title,
         "description": domain.summary or domain.title,
         "taxonomy": TAXONOMY_NAME,
@@ -119,7 +129,9 @@ def service(activity: Activity, directory: Directory, base_url: str) -> dict[str
                 **({"amount": 0} if activity.cost == "free" else {}),
                 **({"amount_description": activity.price} if activity.price else {}),
             }
-        ],
+        ]
+        if activity.cost != "ask"  # not known: no cost option to state
+        else [],
         "contacts": [{"id": uid("contact", sid), "service_id": sid, "name": provider.name}],
         "phones": [{"id": uid("phone", sid), "service_id": sid, "number": activity.contact.phone}]
         if activity.contact.phone
@@ -129,7 +141,7 @@ def service(activity: Activity, directory: Directory, base_url: str) -> dict[str
                 "id": uid("attribute", sid, domain_id),
                 "link_id": sid,
                 "link_type": "domain",
-                "taxonomy_term_id": uid("taxonomy_term", domain_id),
+                "taxonomy_term_id": taxonomy_term_id(domain_id),
                 "taxonomy_term": taxonomy_term(directory, domain_id, base_url),
             }
             for domain_id in activity.domains
@@ -148,15 +160,42 @@ def service(activity: Activity, directory: Directory, base_url: str) -> dict[str
     return record
 
 
-def page(contents: list[dict[str, Any]]) -> dict[str, Any]:
-    """All the records in one page, in the shape of an ORUK list response."""
+def service_at_location(activity: Activity, directory: Directory, base_url: str) -> dict[str, Any]:
+    """An activity at its venue, with its service nested (an HSDS full service_at_location).
+
+    Only for an activity with a venue: the others are not at a location.
+    """
+    record = service(activity, directory, base_url)
+    [at_location] = record.pop("service_at_locations")
+    return at_location | {"service": record}
+
+
+def one_to_one(record: dict[str, Any]) -> dict[str, Any]:
+    """A record as list responses give it: its own fields and the single records nested in
+    it, without the lists of child records (schedules, addresses and the like)."""
     return {
-        "total_items": len(contents),
-        "total_pages": 1,
-        "page_number": 1,
+        key: one_to_one(value) if isinstance(value, dict) else value
+        for key, value in record.items()
+        if not isinstance(value, list)
+    }
+
+
+def page(
+    contents: list[dict[str, Any]],
+    total_items: int | None = None,
+    page_number: int = 1,
+    per_page: int | None = None,
+) -> dict[str, Any]:
+    """One page of an ORUK list response: by default, all the records in one page."""
+    total = len(contents) if total_items is None else total_items
+    total_pages = max(1, -(-total // (per_page or max(total, 1))))
+    return {
+        "total_items": total,
+        "total_pages": total_pages,
+        "page_number": page_number,
         "size": len(contents),
-        "first_page": True,
-        "last_page": True,
+        "first_page": page_number == 1,
+        "last_page": page_number >= total_pages,
         "empty": not contents,
         "contents": contents,
     }
@@ -176,7 +215,7 @@ def _schedules(activity: Activity, sid: str) -> list[dict[str, Any]]:
             **base,
             "freq": "WEEKLY",
             "interval": 1,
-            "byday": ",".join(_BYDAY[day] for day in session.days),
+            "byday": ",".join(BYDAY[day] for day in session.days),
             "opens_at": session.start,
             "closes_at": session.end,
         }
@@ -217,7 +256,7 @@ def _locations(activity: Activity, sid: str, area: str) -> list[dict[str, Any]]:
         ]
     return [
         {
-            "id": uid("service_at_location", sid),
+            "id": service_at_location_id(activity),
             "service_id": sid,
             "location_id": location_id,
             "location": location,

@@ -93,7 +93,7 @@ def json_ld(activity: Activity, base_url: str) -> Markup:
         },
         "areaServed": activity.locality,
         "hoursAvailable": activity.when,
-        "isAccessibleForFree": activity.cost == "free",
+        **({"isAccessibleForFree": activity.cost == "free"} if activity.cost != "ask" else {}),
         "dateModified": provider.last_confirmed.isoformat(),
     }
     if activity.venue:

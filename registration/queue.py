@@ -48,12 +48,18 @@ class Submission:
     received: datetime
     folder: Path
     target: str = ""  # provider slug: proposed (new) or existing (update, report)
-    activity: str = ""  # activity slug (update, report)
+    activity: str = ""  # activity slug (report; an update from before whole-group updates)
     message: str = ""  # what is wrong (report)
     duplicates: list[str] = field(default_factory=list)
     entry: dict[str, Any] | None = None
     private: dict[str, str] = field(default_factory=dict)
     decision: dict[str, Any] = field(default_factory=dict)
+    # An update: for each of the entry's activities, the slug of the one it updates ("" for
+    # one added); the activities it takes off; and what the form made of the file as it
+    # was (registration.form.baseline), so only what the group changed is changed.
+    replaces: list[str] = field(default_factory=list)
+    removes: list[str] = field(default_factory=list)
+    baseline: dict[str, Any] | None = None
 
     def age_days(self, today: date) -> int:
         return (today - self.received.date()).days
@@ -73,11 +79,15 @@ class SubmissionQueue:
         activity: str = "",
         message: str = "",
         duplicates: list[str] | None = None,
+        replaces: list[str] | None = None,
+        removes: list[str] | None = None,
+        baseline: dict[str, Any] | None = None,
         now: datetime | None = None,
     ) -> tuple[Submission, bool]:
         """Queue a submission. Returns it and whether it is new (False: already had it)."""
         assert kind in KINDS
-        sub_id = fingerprint(kind, entry, target, activity, message)
+        changes = {"replaces": replaces or [], "removes": removes or []}
+        sub_id = fingerprint(kind, entry, target, activity, message, changes)
         existing = self.find(sub_id)
         if existing:
             return existing, False
@@ -91,9 +101,13 @@ class SubmissionQueue:
             "message": message,
             "duplicates": duplicates or [],
         }
+        if replaces or removes:
+            meta |= changes
         files = {"submission.yaml": _dump(meta), "private.yaml": _dump(private or {})}
         if entry is not None:
             files["entry.yaml"] = dump_entry(entry)
+        if baseline is not None:
+            files["baseline.yaml"] = _dump(baseline)
         for state in ("tmp", *STATES):
             (self.root / state).mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=self.root / "tmp"))
@@ -142,10 +156,13 @@ class SubmissionQueue:
         return sorted(items, key=lambda s: s.received)
 
     def approvals(self) -> list[tuple[str, str]]:
-        """``(day, provider slug)`` for each new entry or update the team approved."""
+        """``(day, provider slug)`` for each update of a listed group the team approved
+        (including a new submission approved as an update of one): a group updating its
+        details, as the prize draw and the reminder emails count it. A newly listed group
+        is not an update."""
         found = []
         for submission in self.decided("approved"):
-            if submission.kind in ("update", "new"):
+            if submission.kind == "update" or submission.decision.get("as_update_of"):
                 file = Path(str(submission.decision.get("file", "")))
                 found.append(
                     (str(submission.decision.get("on", "")), file.stem or submission.target)
@@ -168,7 +185,7 @@ class SubmissionQueue:
 
     def _read(self, folder: Path, state: str) -> Submission:
         meta = _load(folder / "submission.yaml")
-        entry_file = folder / "entry.yaml"
+        entry_file, baseline_file = folder / "entry.yaml", folder / "baseline.yaml"
         return Submission(
             id=meta["id"],
             kind=meta["kind"],
@@ -184,16 +201,27 @@ class SubmissionQueue:
             decision=_load(folder / "decision.yaml")
             if (folder / "decision.yaml").is_file()
             else {},
+            replaces=[str(slug) for slug in meta.get("replaces") or []],
+            removes=[str(slug) for slug in meta.get("removes") or []],
+            baseline=_load(baseline_file) if baseline_file.is_file() else None,
         )
 
 
 def fingerprint(
-    kind: str, entry: dict[str, Any] | None, target: str, activity: str, message: str
+    kind: str,
+    entry: dict[str, Any] | None,
+    target: str,
+    activity: str,
+    message: str,
+    changes: dict[str, list[str]] | None = None,
 ) -> str:
     """Same kind, target and content (whatever the day) → same id."""
     content = dict(entry or {})
     content.pop("last_confirmed", None)
-    text = json.dumps([kind, target, activity, message, content], sort_keys=True, default=str)
+    parts: list[Any] = [kind, target, activity, message, content]
+    if changes and any(changes.values()):
+        parts.append(changes)
+    text = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

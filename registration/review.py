@@ -12,8 +12,11 @@ from entries.atomic import write_text_atomic
 from entries.directory import Directory, validate_entry
 from entries.model import SLUG, activity_slugs
 from entries.problems import field_path
+from entries.yaml_edit import patch_entry
 from entries.yaml_source import read_yaml
 from entries.yaml_writer import dump_entry
+from registration.duplicates import likely_duplicates
+from registration.form import baseline
 from registration.queue import QueueError, Submission, SubmissionQueue
 
 
@@ -43,9 +46,11 @@ def propose(
     today: date,
     by: str = "",
     slug: str = "",
+    as_update_of: str = "",
 ) -> Proposal:
     """The provider file exactly as approving ``submission`` would write it.
 
+    ``as_update_of`` takes a new group's submission as an update of that listed group.
     Raises :class:`QueueError` if it cannot be published as it stands.
     """
     if submission.kind == "report":
@@ -54,30 +59,32 @@ def propose(
             f'the report with `healthdir reject {submission.id} --reason "…"`.'
         )
     entry = dict(submission.entry or {})
-    if submission.kind == "new":
-        slug = slug or submission.target
-        if not SLUG.fullmatch(slug):
-            raise QueueError(
-                f'"{slug}" is not a usable file name (lowercase letters, numbers, hyphens).'
-            )
+    target = as_update_of or (submission.target if submission.kind == "update" else "")
+    if not target:
+        slug = _usable(slug or submission.target)
         path = providers_dir / f"{slug}.yaml"
         if path.exists():
             raise QueueError(
                 f"{path} already exists and this submission is a new group, not an update of "
-                "it. If it is a different group, approve it under another name with --slug."
+                "it. If it is a different group, approve it under another name with --slug; "
+                f"if it is the same group, use --as-update-of {slug}."
             )
-        current, data = "", entry
-    else:
-        path = providers_dir / f"{submission.target}.yaml"
-        if not path.is_file():
-            raise QueueError(f"{path} no longer exists, so this update has nothing to update.")
-        current = path.read_text(encoding="utf-8")
-        data = _merge(read_yaml(path).data, entry, submission.activity)
+        data = entry
+        data["last_confirmed"] = today
+        if by:
+            data["checked"] = {"by": by, "on": today}
+        _check(data, directory, today, path.stem)
+        return Proposal(path=path, text=dump_entry(data), current="")
+    path = providers_dir / f"{target}.yaml"
+    if not SLUG.fullmatch(target) or not path.is_file():
+        raise QueueError(f"{path} does not exist, so there is nothing to update.")
+    current = path.read_text(encoding="utf-8")
+    data, origins = _updated(read_yaml(path).data, submission, directory, today, as_update_of)
     data["last_confirmed"] = today
     if by:
         data["checked"] = {"by": by, "on": today}
     _check(data, directory, today, path.stem)
-    return Proposal(path=path, text=dump_entry(data), current=current)
+    return Proposal(path=path, text=patch_entry(current, data, origins), current=current)
 
 
 def approve(
@@ -88,19 +95,43 @@ def approve(
     today: date,
     by: str,
     slug: str = "",
+    *,
+    not_duplicate: bool = False,
+    as_update_of: str = "",
 ) -> Path:
-    """Publish the submission's entry into ``content/providers`` and file it as approved."""
+    """Publish the submission's entry into ``content/providers`` and file it as approved.
+
+    A new group that looks like one already listed (:func:`likely_duplicates`) is refused
+    unless the reviewer says it is not one (``not_duplicate``) or that it is that group
+    (``as_update_of``, which updates its listing instead).
+    """
     if submission.state != "pending":
         raise QueueError(f"Submission {submission.id} was already {submission.state}.")
     if not by.strip():
         raise QueueError('Say who checked it: --by "Your name".')
-    proposal = propose(submission, providers_dir, directory, today, by=by.strip(), slug=slug)
+    if as_update_of and submission.kind != "new":
+        raise QueueError("--as-update-of is for a new group's submission.")
+    if slug:
+        _usable(slug)  # a mistyped --slug is said first
+    if submission.kind == "new" and not (not_duplicate or as_update_of):
+        found = likely_duplicates(submission.entry or {}, directory)
+        if found:
+            lines = "\n".join(f"  {flag}" for flag in found)
+            first = found[0].split(":", 1)[0]
+            raise QueueError(
+                f"This looks like a group that is already listed:\n{lines}\n"
+                f"If it is that group, approve it as an update: --as-update-of {first}\n"
+                "If it is a different group, say so: --not-duplicate"
+            )
+    proposal = propose(
+        submission, providers_dir, directory, today, by=by.strip(), slug=slug,
+        as_update_of=as_update_of,
+    )  # fmt: skip
     write_text_atomic(proposal.path, proposal.text)
-    queue.decide(
-        submission,
-        "approved",
-        {"by": by.strip(), "on": today.isoformat(), "file": str(proposal.path)},
-    )
+    decision = {"by": by.strip(), "on": today.isoformat(), "file": str(proposal.path)}
+    if as_update_of:
+        decision["as_update_of"] = as_update_of
+    queue.decide(submission, "approved", decision)
     return proposal.path
 
 
@@ -110,25 +141,78 @@ def reject(queue: SubmissionQueue, submission: Submission, reason: str, today: d
     queue.decide(submission, "rejected", {"reason": reason.strip(), "on": today.isoformat()})
 
 
-def _merge(current: dict[str, Any], entry: dict[str, Any], activity_slug: str) -> dict[str, Any]:
-    """The current file with the provider's details and one activity replaced."""
+def _usable(slug: str) -> str:
+    """A file name for a new provider, if it is one; else say what is wrong with it."""
+    if not SLUG.fullmatch(slug):
+        raise QueueError(
+            f'"{slug}" is not a usable file name (lowercase letters, numbers, hyphens).'
+        )
+    return slug
+
+
+def _updated(
+    current: dict[str, Any],
+    submission: Submission,
+    directory: Directory,
+    today: date,
+    as_update_of: str,
+) -> tuple[dict[str, Any], list[int | None]]:
+    """The file's data with the group's changes made, and for each activity which of the
+    file's it is (``None`` if added).
+
+    A field changes only where the submitted answers differ from what the form made of
+    the file (the submission's baseline): what the group left alone stays exactly as it
+    is in the file, even where the form would word it differently.
+    """
+    entry = submission.entry or {}
+    items = list(current.get("activities") or [])
+    slugs = activity_slugs([a.get("name", "") for a in items])
+    replaces, removes = list(submission.replaces), list(submission.removes)
+    base = submission.baseline or baseline(current, directory.site, today)
+    if as_update_of:
+        # A new group's form, filled in from scratch: what it gives replaces what the file
+        # says, and what it does not mention stays. Activities are matched by name.
+        base = {"group": {}, "activities": {}}
+        names = activity_slugs([a.get("name", "") for a in entry.get("activities", [])])
+        replaces = [name if name in slugs else "" for name in names]
+    elif not replaces and submission.activity:  # one activity, queued before whole-group updates
+        replaces = [submission.activity] + [""] * (len(entry.get("activities", [])) - 1)
     merged = dict(current)
-    for key in ("name", "about", "website", "email", "phone", "charity_number"):
-        if key in entry:
-            merged[key] = entry[key]
-        elif key != "name":
-            merged.pop(key, None)
-    activities = list(current.get("activities", []))
-    slugs = activity_slugs([a.get("name", "") for a in activities])
-    new = entry["activities"][0]
-    if activity_slug in slugs:
-        old = activities[slugs.index(activity_slug)]
-        kept = {k: old[k] for k in ("schedule", "suitable_for", "status", "alert") if k in old}
-        activities[slugs.index(activity_slug)] = {**new, **kept}
-    else:
-        activities.append(new)
-    merged["activities"] = activities
-    return merged
+    _change(merged, entry, base.get("group", {}), never_remove=("name",))
+    changed = dict(zip(replaces, entry.get("activities", []), strict=False))
+    result: list[dict[str, Any]] = []
+    origins: list[int | None] = []
+    for index, (slug, item) in enumerate(zip(slugs, items, strict=True)):
+        if slug in removes:
+            continue
+        if slug in changed:
+            item = dict(item)
+            _change(item, changed[slug], base.get("activities", {}).get(slug, {}))
+        result.append(item)
+        origins.append(index)
+    for slug, item in zip(replaces, entry.get("activities", []), strict=False):
+        if slug not in slugs:  # added (or gone from the file since it was sent)
+            result.append(item)
+            origins.append(None)
+    merged["activities"] = result
+    return merged, origins
+
+
+def _change(
+    data: dict[str, Any],
+    new: dict[str, Any],
+    base: dict[str, Any],
+    never_remove: tuple[str, ...] = (),
+) -> None:
+    """Set each field whose new value differs from ``base``; remove one the answers
+    emptied. Fields the form does not ask about are not in either, so they stay."""
+    for key in [k for k in new if k != "activities"] + [k for k in base if k not in new]:
+        if key in ("activities", "last_confirmed") or new.get(key) == base.get(key):
+            continue
+        if key in new:
+            data[key] = new[key]
+        elif key not in never_remove:
+            data.pop(key, None)
 
 
 def _check(data: dict[str, Any], directory: Directory, today: date, slug: str) -> None:

@@ -8,79 +8,31 @@ uses the word itself (in any of its forms), or, counting for less, a word from
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from search.fields import STEMMED, word_pairs
-from search.synonyms import Expansion, split_phrases, synonyms
+from search.synonyms import Expansion, expansion, split_phrases, stem_key
 
 MAX_CONCEPTS = 12
-# Words that say little about what is wanted: they never have to match.
+# Words that say little about what is wanted: they never have to match. Besides the
+# stop words the analyser drops, they are what people wrap a need in ("help with…", "a
+# group for…", "my dad…", "what can I do"), never what a group's listing is about.
 FILLER = frozenset(
-    [
-        "help",
-        "helps",
-        "helping",
-        "with",
-        "for",
-        "group",
-        "groups",
-        "class",
-        "classes",
-        "club",
-        "clubs",
-        "near",
-        "nearby",
-        "support",
-        "session",
-        "sessions",
-        "service",
-        "services",
-        "local",
-        "somewhere",
-        "someone",
-        "something",
-        "anything",
-        "any",
-        "people",
-        "person",
-        "my",
-        "me",
-        "i",
-        "im",
-        "i'm",
-        "we",
-        "our",
-        "us",
-        "you",
-        "your",
-        "want",
-        "wants",
-        "need",
-        "needs",
-        "looking",
-        "find",
-        "get",
-        "got",
-        "can",
-        "could",
-        "would",
-        "like",
-        "please",
-        "where",
-        "what",
-        "which",
-        "who",
-        "how",
-        "when",
-        "place",
-        "places",
-        "activity",
-        "activities",
-        "thing",
-        "things",
-        "ideas",
-    ]
+    """
+    help helps helping helpful with for group groups class classes club clubs near nearby
+    support supports session sessions service services local somewhere someone something
+    anything any people person my me i im i'm we our us you your want wants wanted need
+    needs needed looking look find get got can could would should like please where what
+    which who how when why place places activity activities thing things ideas do does
+    doing done go going about after again all also am because been before being but did
+    each every few had has have he her here him his into its just more most much many
+    nor now only other out own same she so some such than then there these they those
+    too very was were while whom yes lot lots really keep kind sort take up start try
+    son sons daughter daughters husband wife partner dad father mum mom mother brother
+    sister grandson granddaughter grandad grandma nan
+    """.split()  # noqa: SIM905 - a list of 150 quoted words is harder to review
 )
 
 
@@ -110,39 +62,51 @@ class Concept:
 def concepts(
     text: str,
     is_unknown: Callable[[str], bool],
-    correct: Callable[[str], str | None],
+    correct: Callable[[str, tuple[str, ...]], str | None],
     places: Mapping[str, Expansion] | None = None,
 ) -> list[Concept]:
     """The concepts in ``text``, in order. Filler words are dropped unless nothing else is
-    left; a word no activity uses gets the nearest real word as well; ``places`` are the
+    left; a word no activity uses gets the nearest real word as well (``correct`` is given
+    the word and its neighbours); ``places`` are the
     area's place names, each pointing at its locality."""
-    places = places or {}
+    places = {stem_key(name): place for name, place in (places or {}).items()}
     parts = split_phrases(text, places)
     wanted = [part for part in parts if part not in FILLER] or parts
-    found: list[Concept] = []
+    asked: list[Concept] = []
     for part in wanted[:MAX_CONCEPTS]:
-        stems = tuple(token.text for token in STEMMED(part))
-        expansion = places.get(part) or synonyms().get(part)
-        if not stems and expansion is None:
+        stems = stems_of(part)
+        known = places.get(stem_key(part)) or expansion(part)
+        if not stems and known is None:
             continue  # a stop word or punctuation
         correction: tuple[str, ...] = ()
         corrected_to = ""
-        if expansion is None and is_unknown(part):
-            corrected_to = correct(part) or ""
-            correction = tuple(token.text for token in STEMMED(corrected_to))
-        found.append(
+        if known is None and is_unknown(part):
+            corrected_to = correct(part, _neighbours(parts, part)) or ""
+            correction = stems_of(corrected_to)
+        asked.append(
             Concept(
                 text=part,
                 stems=stems,
                 together=tuple(word_pairs(part)),
-                also=tuple(tuple(token.text for token in STEMMED(word)) for word in expansion.also)
-                if expansion
-                else (),
-                domains=expansion.domains if expansion else (),
-                facets=expansion.facets if expansion else (),
-                avoid=expansion.avoid if expansion else (),
+                also=tuple(stems_of(word) for word in known.also) if known else (),
+                domains=known.domains if known else (),
+                facets=known.facets if known else (),
+                avoid=known.avoid if known else (),
                 correction=correction,
                 corrected_to=corrected_to,
             )
         )
-    return found
+    return asked
+
+
+@functools.lru_cache(maxsize=20_000)
+def stems_of(text: str) -> tuple[str, ...]:
+    """The stems of a word or phrase, as the index keeps them (kept: the thesaurus's words
+    come up again and again)."""
+    return tuple(token.text for token in STEMMED(text))
+
+
+def _neighbours(parts: list[str], part: str) -> tuple[str, ...]:
+    """The words either side of ``part`` in the query, to choose among corrections."""
+    at = parts.index(part)
+    return tuple(parts[max(at - 1, 0) : at] + parts[at + 1 : at + 2])

@@ -45,6 +45,7 @@ def schema() -> fields.Schema:
         domains=fields.KEYWORD(commas=True, stored=True),
         locality=fields.ID(stored=True),
         locality_name=fields.STORED,  # so a place named in a query can be recognised
+        point=fields.STORED,  # (lat, lon) of the venue, for distances; None without one
         cost=fields.ID(stored=True),
         join=fields.ID(stored=True),
         days=fields.KEYWORD(commas=True),

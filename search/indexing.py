@@ -84,6 +84,7 @@ def _document(directory: Directory, activity: Activity) -> dict[str, object]:
         "domains": ",".join(activity.domains),
         "locality": activity.locality,
         "locality_name": site.locality_name(activity.locality),
+        "point": _point(activity),
         "cost": activity.cost,
         "join": activity.how_to_join,
         "days": ",".join(activity.days),
@@ -94,3 +95,8 @@ def _document(directory: Directory, activity: Activity) -> dict[str, object]:
         "last_confirmed": provider.last_confirmed.isoformat(),
         "_boost": DUE_FOR_REVIEW_BOOST if due else 1.0,
     }
+
+
+def _point(activity: Activity) -> tuple[float, float] | None:
+    point = activity.venue.point if activity.venue else None
+    return (point.lat, point.lon) if point else None

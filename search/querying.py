@@ -13,19 +13,30 @@ import functools
 import os
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh import highlight, index
+from whoosh.lang.porter import stem
 from whoosh.searching import Searcher
 
+from entries.places import Point, postcode_point
 from entries.summary import ActivitySummary
 from search.concepts import Concept, concepts
+from search.distance import (
+    DEFAULT_WITHIN,
+    SORTS,
+    UnknownPlace,
+    band,
+    distances,
+    no_venue_label,
+    relevance_tier,
+)
 from search.facets import FACET, FACET_OF_FIELD, FACETS, Filters
 from search.fields import PAIRS, STEMMED, TEXT_WEIGHTS, word_pairs
-from search.synonyms import Expansion, normalise, synonyms
+from search.synonyms import Expansion, expansion, normalise
 from search.understanding import understand
 
 MAX_QUERY_CHARS = 200
@@ -34,12 +45,17 @@ MAX_TYPO_CHARS = 20  # longer "words" are not misspellings of anything
 # How much each way of matching a concept counts: as a share of its score (weight) and of
 # the "how much of the query does it cover" credit. A word as typed counts in full.
 CORRECTION_WEIGHT, CORRECTION_CREDIT = 0.6, 0.8  # the nearest real word, for a typo
-SYNONYM_WEIGHT, SYNONYM_CREDIT = 0.3, 0.5  # a word found only through synonyms.yaml
+SYNONYM_WEIGHT, SYNONYM_CREDIT = 0.3, 0.7  # a word found only through synonyms.yaml
 DOMAIN_SCORE = 1.0  # an activity in a topic the word names (before SYNONYM_WEIGHT)
 AVOID_FACTOR = 0.35  # an activity in a topic that offers the opposite of what is meant
 PAIR_WEIGHT = 1.5  # query words found next to each other, in order
-COVERAGE_POWER = 2.0  # an activity covering more of the query's concepts ranks higher
+MIN_COMPOUND_PART = 3  # "foodbank" → "food bank"; no part shorter than this
+COVERAGE_POWER = 3.0  # an activity covering more of the query's concepts ranks higher
+# A concept whose words over COMMON_SHARE of activities use counts for less towards
+# coverage, down to MIN_IMPORTANCE when COMMON_SHARE + COMMON_SPAN of them do.
+COMMON_SHARE, COMMON_SPAN, MIN_IMPORTANCE = 0.05, 0.25, 0.25
 MAX_SNIPPETS = 20_000
+MAX_CACHED = 4_000  # words' weights (10,000 activities: 40 KB each) and corrections kept
 
 
 class MissingIndex(Exception):
@@ -61,6 +77,8 @@ class Result:
     cost: str
     join: str
     last_confirmed: str
+    distance_miles: float | None = None  # from the place searched near; None: no venue
+    distance_text: str = ""  # "0.8 miles", or "Online", "Comes to you"…
 
     def as_json(self) -> dict[str, Any]:
         item = self.item
@@ -81,6 +99,7 @@ class Result:
             "join": self.join,
             "last_confirmed": self.last_confirmed,
             "due_for_review": item.due_for_review,
+            "distance_miles": self.distance_miles,
         }
 
 
@@ -94,6 +113,9 @@ class SearchResults:
     suggestion: str | None = None
     any_word: bool = False  # no activity had every word, so these match some of them
     understood: dict[str, list[str]] = field(default_factory=dict)  # filters said in words
+    near: str = ""  # the place distances are from, as the person wrote it
+    within: float | None = None
+    sort: str = "relevance"
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
@@ -107,6 +129,9 @@ class SearchResults:
             "suggestion": self.suggestion,
             "any_word": self.any_word,
             "understood": self.understood,
+            "near": self.near,
+            "within": self.within,
+            "sort": self.sort,
         }
 
 
@@ -140,35 +165,62 @@ class SearchIndex:
         self._count = 0
         self._postings: dict[tuple[str, str], _Posting] = {}
         self._snippets: dict[tuple[int, frozenset[str]], str] = {}
+        # Kept between searches (and cleared when full): each word's weight in every
+        # activity, and each typo's correction, both slow to work out afresh.
+        self._word_weights: dict[str, np.ndarray] = {}
+        self._corrections: dict[tuple[str, tuple[str, ...]], str | None] = {}
         self._stored: dict[int, dict[str, Any]] = {}
         self._facet_docs: dict[str, dict[str, np.ndarray]] = {}
         self._by_name = np.zeros(0, dtype=np.int64)
         self._name_rank = np.zeros(0, dtype=np.int64)
         self._language_names: dict[str, str] = {}
         self._places: dict[str, str] = {}  # an area's name, normalised -> its locality id
+        self._lat = self._lon = np.zeros(0, dtype=np.float32)
+        self._locality_points: dict[str, Point] = {}
 
-    def search(self, text: str, filters: Filters | None = None, limit: int = 20) -> SearchResults:
+    def search(
+        self,
+        text: str,
+        filters: Filters | None = None,
+        limit: int = 20,
+        *,
+        near: str = "",
+        within: float | None = None,
+        sort: str = "relevance",
+    ) -> SearchResults:
         """Ranked activities for ``text`` (which may be empty) narrowed by ``filters``.
 
         A place after "in" or "near", and days, become filters (``understood``), unless
-        that filter is already chosen.
+        that filter is already chosen; a postcode in the words is taken as ``near``. With
+        ``near`` (a postcode, sector, district or area name), activities further than
+        ``within`` miles are left out and the rest ordered by relevance within distance
+        bands, or by distance (``sort``). :class:`UnknownPlace` if ``near`` is not one.
         """
         filters = filters or Filters()
         text = " ".join(str(text).split())[:MAX_QUERY_CHARS]
+        sort = sort if sort in SORTS else "relevance"
         with self._lock:
-            searcher = self._current()
-            said = understand(text, self._places)
+            self._current()
+            said = understand(text, self._places, find_postcode=not near)
             understood = {k: v for k, v in said.filters.items() if not filters.get(k)}
-            if understood:
+            if understood or said.near:
                 text = said.text
                 filters = Filters(**filters.values, **understood)
+                near = near or said.near
+            origin = self._place(near) if near else None
+            if origin is not None:
+                within = within or DEFAULT_WITHIN
+                miles = distances(self._lat, self._lon, origin)
+                reachable = np.isnan(miles) | (miles <= within)
+            else:
+                miles, reachable, within = None, self._all(), None
             by_facet = self._allowed_by_facet(filters)
             allowed = functools.reduce(np.logical_and, by_facet.values(), self._all())
             if text:
                 asked = concepts(
                     text,
                     self._is_unknown,
-                    functools.partial(_correction, searcher),
+                    self._corrected_word,
                     {
                         name: Expansion((), (), facets=(("locality", place),))
                         for name, place in self._places.items()
@@ -179,11 +231,17 @@ class SearchIndex:
             else:
                 asked, scores, text_matched = [], None, self._all()
                 complete = text_matched
+            text_matched &= reachable
             matched = text_matched & allowed
-            top = self._top(matched, scores, limit)
+            top = self._top(matched, scores, limit, miles, within, sort)
             words = {stem for c in asked for stem in (*c.stems, *c.correction, *sum(c.also, ()))}
             results = [
-                self._result(doc, float(scores[doc]) if scores is not None else 0.0, words)
+                self._result(
+                    doc,
+                    float(scores[doc]) if scores is not None else 0.0,
+                    words,
+                    None if miles is None else float(miles[doc]),
+                )
                 for doc in top
             ]
             return SearchResults(
@@ -194,8 +252,11 @@ class SearchIndex:
                 facets=self._facets(text_matched, by_facet),
                 suggestion=_corrected(text, asked),
                 any_word=bool(matched.any() and not (complete & matched).any()),
-                understood=understood,
+                understood={**understood, **({"near": [near]} if said.near else {})},
                 labels={"language": dict(self._language_names)},
+                near=near,
+                within=within,
+                sort=sort,
             )
 
     def _current(self) -> Searcher:
@@ -221,6 +282,8 @@ class SearchIndex:
         reader = searcher.reader()
         self._count = reader.doc_count_all()
         self._postings = {}
+        self._word_weights = {}
+        self._corrections = {}
         self._snippets = {}
         self._facet_docs = {
             facet.name: {
@@ -239,6 +302,10 @@ class SearchIndex:
         self._by_name = np.array([doc for _, doc in by_name], dtype=np.int64)
         self._name_rank = np.empty(self._count, dtype=np.int64)
         self._name_rank[self._by_name] = np.arange(self._count)
+        points = [fields.get("point") for _, fields in stored]
+        self._lat = np.array([p[0] if p else np.nan for p in points], dtype=np.float32)
+        self._lon = np.array([p[1] if p else np.nan for p in points], dtype=np.float32)
+        self._locality_points = _centres(stored)
         self._places = {
             normalise(fields["locality_name"]): fields["locality"]
             for _, fields in stored
@@ -266,10 +333,13 @@ class SearchIndex:
         firm = np.zeros(self._count, dtype=bool)  # found by some word not guessed from a typo
         complete = np.ones(self._count, dtype=bool)  # every concept found, some way
         dead = False
+        weights = 0.0
         for concept in asked:
             score, got, guessed = self._concept(concept)
-            total += score
-            credit += got
+            weight = _importance(float(np.count_nonzero(got >= 1.0)) / max(self._count, 1))
+            total += weight * score
+            credit += weight * got
+            weights += weight
             firm |= (got > 0) & ~guessed
             complete &= got > 0
             dead = dead or not got.any()
@@ -280,7 +350,7 @@ class SearchIndex:
             credit[~firm] = 0
         for pair in word_pairs(text):
             total += PAIR_WEIGHT * self._weights(PAIRS, pair)
-        coverage = credit / max(len(asked), 1)
+        coverage = credit / max(weights, 1e-9)
         return total * coverage**COVERAGE_POWER, coverage, complete
 
     def _concept(self, concept: Concept) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -289,7 +359,11 @@ class SearchIndex:
         was found only through a guessed spelling."""
         own = self._words(concept.stems)
         for pair in concept.together:
-            own *= self._weights(PAIRS, pair) > 0
+            own = own * (self._weights(PAIRS, pair) > 0)  # never in place: ``own`` is kept
+        for left, right in self._compounds(concept.text):
+            # "foodbank" is also "food bank"
+            apart = self._words((left, right)) * (self._weights(PAIRS, f"{left}_{right}") > 0)
+            own = np.maximum(own, apart)
         corrected = self._words(concept.correction) * CORRECTION_WEIGHT
         related = np.zeros(self._count, dtype=np.float32)
         for stems in concept.also:
@@ -308,20 +382,48 @@ class SearchIndex:
             got[opposite] *= AVOID_FACTOR
         return score, got, (own <= 0) & (corrected > 0) & (related <= corrected)
 
-    def _words(self, stems: tuple[str, ...]) -> np.ndarray:
-        """How well each activity matches all of ``stems``, over the weighted text fields
-        (0 where one of them is missing)."""
-        if not stems:
-            return np.zeros(self._count, dtype=np.float32)
-        total = np.zeros(self._count, dtype=np.float32)
-        present = np.ones(self._count, dtype=bool)
-        for stem in stems:
+    def _compounds(self, text: str) -> list[tuple[str, str]]:
+        """Ways a word written as one ("foodbank") is two words activities write side by
+        side ("food bank"), as the stems of those two words."""
+        if " " in text or len(text) < 2 * MIN_COMPOUND_PART or not text.isalpha():
+            return []
+        reader = self._searcher.reader()
+        found = []
+        for cut in range(MIN_COMPOUND_PART, len(text) - MIN_COMPOUND_PART + 1):
+            left, right = stem(text[:cut]), stem(text[cut:])
+            if (PAIRS, f"{left}_{right}") in reader:
+                found.append((left, right))
+        return found
+
+    def _corrected_word(self, word: str, neighbours: tuple[str, ...]) -> str | None:
+        key = (word, neighbours)
+        if key not in self._corrections:
+            if len(self._corrections) > MAX_CACHED:
+                self._corrections.clear()
+            self._corrections[key] = _correction(self._searcher, word, neighbours)
+        return self._corrections[key]
+
+    def _word(self, word: str) -> np.ndarray:
+        """One stem's weight in every activity, over the weighted text fields."""
+        if word not in self._word_weights:
+            if len(self._word_weights) > MAX_CACHED:
+                self._word_weights.clear()
             found = np.zeros(self._count, dtype=np.float32)
             for field_name, weight in TEXT_WEIGHTS.items():
-                found += weight * self._weights(field_name, stem)
-            present &= found > 0
-            total += found
-        return np.where(present, total, 0.0).astype(np.float32)
+                posting = self._posting(field_name, word)
+                found[posting.docs] += weight * posting.weights
+            self._word_weights[word] = found
+        return self._word_weights[word]
+
+    def _words(self, stems: tuple[str, ...]) -> np.ndarray:
+        """How well each activity matches all of ``stems`` (0 where one is missing)."""
+        if not stems:
+            return np.zeros(self._count, dtype=np.float32)
+        if len(stems) == 1:
+            return self._word(stems[0])
+        found = [self._word(word) for word in stems]
+        present = functools.reduce(np.logical_and, (f > 0 for f in found))
+        return np.where(present, functools.reduce(np.add, found), 0.0).astype(np.float32)
 
     def _weights(self, fieldname: str, text: str) -> np.ndarray:
         """A term's BM25F weight in every activity (0 where it is absent)."""
@@ -332,7 +434,7 @@ class SearchIndex:
 
     def _is_unknown(self, part: str) -> bool:
         """A single word that no activity uses and that synonyms.yaml doesn't know either."""
-        if " " in part or part in synonyms() or not part.isalpha():
+        if " " in part or expansion(part) is not None or not part.isalpha():
             return False
         stems = [token.text for token in STEMMED(part)]
         reader = self._searcher.reader()
@@ -362,24 +464,71 @@ class SearchIndex:
         mask[posting.docs] = True
         return mask
 
-    def _top(self, matched: np.ndarray, scores: np.ndarray | None, limit: int) -> list[int]:
-        """The best ``limit`` documents by score (ties A to Z), or A to Z if no words."""
-        if scores is None:
-            return self._by_name[matched[self._by_name]][:limit].tolist()
+    def _top(
+        self,
+        matched: np.ndarray,
+        scores: np.ndarray | None,
+        limit: int,
+        miles: np.ndarray | None = None,
+        within: float | None = None,
+        sort: str = "relevance",
+    ) -> list[int]:
+        """The best ``limit`` documents: by score (ties A to Z), or A to Z if no words;
+        near a place, strong matches before weak ones, each by distance band then score;
+        or by distance."""
         candidates = np.flatnonzero(matched)
-        if len(candidates) > limit:
-            candidates = candidates[np.argpartition(-scores[candidates], limit)[:limit]]
-        order = np.lexsort((self._name_rank[candidates], -scores[candidates]))
-        return candidates[order].tolist()
+        score = scores[candidates] if scores is not None else np.zeros(len(candidates))
+        keys = [self._name_rank[candidates], -score]
+        if miles is not None:
+            far = miles[candidates]
+            if sort == "distance":
+                keys.append(np.where(np.isnan(far), np.inf, far))
+            else:
+                keys.append(band(far, within or DEFAULT_WITHIN))
+                if scores is not None and len(score):
+                    keys.append(relevance_tier(score))
+        if scores is None and miles is None:
+            return self._by_name[matched[self._by_name]][:limit].tolist()
+        if len(candidates) > limit and miles is None:
+            best = np.argpartition(-score, limit)[:limit]
+            candidates, keys = candidates[best], [key[best] for key in keys]
+        order = np.lexsort(keys)
+        return candidates[order][:limit].tolist()
 
-    def _result(self, doc: int, score: float, words: set[str]) -> Result:
-        """A result, with the words searched for marked in its summary or details."""
+    def _result(self, doc: int, score: float, words: set[str], miles: float | None) -> Result:
+        """A result, with the words searched for marked in its summary or details, and its
+        distance when the search is near a place."""
         key = (doc, frozenset(words))
         if key not in self._snippets:  # the same search again needs no new highlighting
             if len(self._snippets) > MAX_SNIPPETS:
                 self._snippets.clear()
             self._snippets[key] = _snippet(self._stored[doc], words)
-        return _result(self._stored[doc], score, self._snippets[key])
+        result = _result(self._stored[doc], score, self._snippets[key])
+        if miles is None:
+            return result
+        if np.isnan(miles):
+            delivery = [v for v, docs in self._facet_docs["delivery"].items() if docs[doc]]
+            return replace(result, distance_text=no_venue_label(delivery))
+        rounded = round(miles, 1)
+        unit = "mile" if rounded == 1 else "miles"
+        text = f"{rounded:g} {unit}" if rounded >= 0.1 else "Under 0.1 miles"
+        return replace(result, distance_miles=rounded, distance_text=text)
+
+    def place(self, text: str) -> Point:
+        """Where ``text`` is: a postcode, sector or district, or one of the area's names
+        (the middle of its activities' venues). :class:`UnknownPlace` if it is neither."""
+        with self._lock:
+            self._current()
+            return self._place(text)
+
+    def _place(self, text: str) -> Point:
+        found = postcode_point(text) or self._locality_points.get(normalise(text))
+        if found is None:
+            raise UnknownPlace(
+                f"We could not find “{text}”. Check the postcode (such as AB1 2CD, or just "
+                "AB1), or use the name of an area in the directory."
+            )
+        return found
 
     def _all(self) -> np.ndarray:
         return np.ones(self._count, dtype=bool)
@@ -432,6 +581,33 @@ class SearchIndex:
             return sorted(self._facet_docs[facet_name])
 
 
+def _importance(share: float) -> float:
+    """How much a concept counts towards coverage, from the share of activities that use
+    its words: a word most listings use ("take", "day") says little about which one is
+    wanted, so missing it costs little."""
+    return float(
+        np.clip(1 - (share - COMMON_SHARE) / COMMON_SPAN * (1 - MIN_IMPORTANCE), MIN_IMPORTANCE, 1)
+    )
+
+
+@functools.lru_cache(maxsize=20_000)
+def _summary(text: str) -> ActivitySummary:
+    """A stored summary, read once (results show the same activities again and again)."""
+    return ActivitySummary.from_json(text)
+
+
+def _centres(stored: list[tuple[int, dict[str, Any]]]) -> dict[str, Point]:
+    """Each area's name (normalised) -> the middle of its activities' venues."""
+    spots: dict[str, list[tuple[float, float]]] = {}
+    for _, fields in stored:
+        if fields.get("point") and fields.get("locality_name"):
+            spots.setdefault(normalise(fields["locality_name"]), []).append(fields["point"])
+    return {
+        name: Point(sum(p[0] for p in found) / len(found), sum(p[1] for p in found) / len(found))
+        for name, found in spots.items()
+    }
+
+
 def _corrected(text: str, asked: list[Concept]) -> str | None:
     """ "Did you mean": the query with each unknown word replaced by its correction."""
     fixes = {c.text: c.corrected_to for c in asked if c.corrected_to}
@@ -440,16 +616,31 @@ def _corrected(text: str, asked: list[Concept]) -> str | None:
     return " ".join(fixes.get(normalise(word), word) for word in text.casefold().split())
 
 
-def _correction(searcher: Searcher, word: str) -> str | None:
-    """The nearest real word the activities use (as written, not stemmed), if close enough."""
+def _correction(searcher: Searcher, word: str, neighbours: tuple[str, ...] = ()) -> str | None:
+    """The nearest real word the activities use (as written, not stemmed), if close enough.
+
+    Of several equally near, the one activities write next to the query's neighbouring
+    words wins ("asylum seaker" → "seeker", not "speaker").
+    """
     if not MIN_TYPO_CHARS <= len(word) <= MAX_TYPO_CHARS:
         return None
     distance = 1 if len(word) < 8 else 2
-    close = searcher.suggest("spelling", word, limit=1, maxdist=distance, prefix=1)
+    close = searcher.suggest("spelling", word, limit=5, maxdist=distance, prefix=1)
     if not close and len(word) >= 6:  # two letters swapped, as in "lonley"
         swapped = searcher.suggest("spelling", word, limit=5, maxdist=2, prefix=2)
         close = [c for c in swapped if sorted(c) == sorted(word)]
-    return close[0] if close and close[0] != word else None
+    close = [c for c in close if c != word]
+    reader = searcher.reader()
+    around = [stem(n) for n in neighbours]
+    for candidate in close:
+        mine = stem(candidate)
+        if any(
+            (PAIRS, pair) in reader
+            for other in around
+            for pair in (f"{other}_{mine}", f"{mine}_{other}")
+        ):
+            return candidate
+    return close[0] if close else None
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'‘“(])")
@@ -485,7 +676,7 @@ def _result(stored: dict[str, Any], score: float, snippet: str) -> Result:
     return Result(
         provider=stored["provider"],
         activity=stored["activity"],
-        item=ActivitySummary.from_json(stored["item"]),
+        item=_summary(stored["item"]),
         snippet=snippet,
         score=round(score, 4),
         domains=stored["domains"].split(","),

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from whoosh.lang.porter import stem
 
 from search.facets import FACET_OF_FIELD
 
@@ -30,17 +31,20 @@ class Expansion:
 
 @cache
 def synonyms(path: Path = SYNONYMS_FILE) -> dict[str, Expansion]:
-    """Trigger word or phrase -> what else to look for. Later groups add to earlier ones."""
+    """Trigger word or phrase (by its stems, so "drinks" finds "drinking") -> what else to
+    look for. The words of a group stand in for each other too; later groups add to
+    earlier ones."""
     table: dict[str, Expansion] = {}
     for group in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-        also = tuple(str(word).lower() for word in group.get("also", []))
+        triggers = [str(word).lower() for word in group["words"]]
+        also = tuple(dict.fromkeys([*(str(w).lower() for w in group.get("also", [])), *triggers]))
         domains = tuple(group.get("domains", []))
         avoid = tuple(group.get("avoid", []))
         facets = tuple(
             (facet, str(value)) for facet in FACET_KEYS for value in group.get(facet, [])
         )
-        for trigger in group["words"]:
-            key = normalise(str(trigger))
+        for trigger in triggers:
+            key = stem_key(trigger)
             old = table.get(key, Expansion((), ()))
             table[key] = Expansion(
                 old.also + also, old.domains + domains, old.avoid + avoid, old.facets + facets
@@ -48,9 +52,19 @@ def synonyms(path: Path = SYNONYMS_FILE) -> dict[str, Expansion]:
     return table
 
 
+def expansion(part: str) -> Expansion | None:
+    """What the thesaurus says about a word or phrase, if anything."""
+    return synonyms().get(stem_key(part))
+
+
 def normalise(text: str) -> str:
     """Lower case, apostrophes kept, everything else that isn't a letter or digit a space."""
     return " ".join(re.sub(r"[^\w']+", " ", text.casefold()).split())
+
+
+def stem_key(text: str) -> str:
+    """A phrase as the stems of all its words (none left out): how triggers are matched."""
+    return " ".join(stem(word) for word in normalise(text).split())
 
 
 def split_phrases(text: str, extra: Mapping[str, object] | None = None) -> list[str]:
@@ -59,17 +73,23 @@ def split_phrases(text: str, extra: Mapping[str, object] | None = None) -> list[
     ``extra`` adds phrases to recognise besides the thesaurus's (the area's places).
     """
     words = normalise(text).split()
-    table = {**synonyms(), **(extra or {})}
-    longest = max((len(key.split()) for key in table), default=1)
+    stems = [stem(word) for word in words]
+    more = {stem_key(phrase) for phrase in extra or {}}
+    longest = max([_longest_trigger(), *(len(key.split()) for key in more)])
     parts, i = [], 0
     while i < len(words):
         for size in range(min(longest, len(words) - i), 1, -1):
-            phrase = " ".join(words[i : i + size])
-            if phrase in table:
-                parts.append(phrase)
+            phrase = " ".join(stems[i : i + size])
+            if phrase in synonyms() or phrase in more:
+                parts.append(" ".join(words[i : i + size]))
                 i += size
                 break
         else:
             parts.append(words[i])
             i += 1
     return parts
+
+
+@cache
+def _longest_trigger() -> int:
+    return max((len(key.split()) for key in synonyms()), default=1)

@@ -7,19 +7,22 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 
-from entries import clock
+from entries import clock, mail
 from entries.model import SLUG, activity_slugs
-from entries.schema import labels
 from entries.text_safety import one_line
 from entries.yaml_source import read_yaml
+from registration import replies
 from registration.duplicates import likely_duplicates
+from registration.fields import QUESTIONS, SECTIONS, in_section, options
 from registration.form import (
-    OPTIONAL,
-    WHERE_KINDS,
     answers_from_entry,
+    baseline,
     check_answers,
+    prefix,
     read_answers,
+    with_one_more,
 )
+from registration.schedule import VARIES
 from service.shared import current_directory, form_rate_limit, limiter, services
 
 blueprint = Blueprint("register_pages", __name__)
@@ -28,32 +31,39 @@ MAX_REPORT_CHARS = 1000
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
-@limiter.limit(form_rate_limit, methods=["POST"])
+@limiter.limit(form_rate_limit, methods=["POST"], exempt_when=lambda: bool(request.form.get("add")))
 def register() -> Any:
-    update = request.values.get("update", "")
-    existing = _existing(update) if update else None
+    """The form: new groups, and (``?update=<provider>``) every activity of a listed one."""
+    update = request.values.get("update", "").partition("/")[0]
+    current = _current(update) if update else None
     if request.method != "POST":  # GET, and HEAD as GET: only a POST may write
-        answers = answers_from_entry(*existing[2:]) if existing else read_answers({})
+        answers = answers_from_entry(current) if current else read_answers({})
         return _form(answers, {}, update)
     if request.form.get(HONEYPOT):
         return render_template("register_done.html", submission=None, created=True, kind="new")
+    answers = read_answers(request.form)
+    if request.form.get("add"):  # "Add another activity" or "Add another time": no checks yet
+        return _form(with_one_more(answers, str(request.form["add"])), {}, update)
     directory = current_directory()
-    checked = check_answers(
-        read_answers(request.form), list(directory.domains), directory.site, clock.today()
-    )
+    today = clock.today()
+    checked = check_answers(answers, list(directory.domains), directory.site, today)
     if checked.errors:
         return _form(checked.answers, checked.errors, update), 400
-    target = existing[0] if existing else checked.slug
+    listed = activity_slugs([a.get("name", "") for a in (current or {}).get("activities", [])])
     submission, created = services()["queue"].submit(
-        "update" if existing else "new",
+        "update" if current else "new",
         entry=checked.entry,
         private=checked.private,
-        target=target,
-        activity=existing[1] if existing else "",
-        duplicates=likely_duplicates(
-            checked.entry or {}, directory, existing[0] if existing else ""
-        ),
+        target=update or checked.slug,
+        duplicates=likely_duplicates(checked.entry or {}, directory, update),
+        replaces=[slug if slug in listed else "" for slug in checked.replaces] if current else None,
+        removes=[slug for slug in checked.removes if slug in listed] if current else None,
+        baseline=baseline(current, directory.site, today) if current else None,
     )
+    if created:
+        reply = replies.receipt(submission, directory.site, mail.sender(directory.site.team_email))
+        if reply:
+            mail.send_reply(reply, f"receipt for submission {submission.id}")
     return render_template(
         "register_done.html", submission=submission, created=created, kind=submission.kind
     )
@@ -94,6 +104,15 @@ def report(provider: str, activity: str) -> Any:
     ), status
 
 
+def _current(provider: str) -> dict[str, Any]:
+    """A listed provider's file, as it is now, to update; else 404."""
+    if not SLUG.fullmatch(provider):
+        abort(404)
+    if not any(p.slug == provider for p in current_directory().all_providers):
+        abort(404)
+    return read_yaml(services()["providers"] / f"{provider}.yaml").data
+
+
 def _existing(reference: str) -> tuple[str, str, dict[str, Any], dict[str, Any]]:
     """``"<provider>/<activity>"`` of a published activity, with its data; else 404."""
     provider, _, activity = reference.partition("/")
@@ -113,15 +132,24 @@ def _existing(reference: str) -> tuple[str, str, dict[str, Any], dict[str, Any]]
 
 def _form(answers: dict[str, Any], errors: dict[str, str], update: str) -> str:
     """The form, with what was typed kept and each error beside its field and in a summary."""
+    directory = current_directory()
+    choices = {q.name: options(q, directory.domains, directory.site) for q in QUESTIONS}
+
+    def opened(section: str, values: dict[str, Any], start: str) -> bool:
+        """A "more" part starts open when anything in it is answered or wrong."""
+        return any(values.get(q.name) or start + q.name in errors for q in in_section(section))
+
     return render_template(
         "register.html",
         answers=answers,
         errors=errors,
         errors_list=[{"text": message, "href": f"#{name}"} for name, message in errors.items()],
         error=lambda name: {"text": errors[name]} if name in errors else False,
-        more_open=any(answers.get(name) or name in errors for name in OPTIONAL),
+        opened=opened,
         update=update,
-        where_kinds=WHERE_KINDS,
-        all_domains=current_directory().domains,
-        access_labels=labels("accessibility"),
+        prefix=prefix,
+        sections={section.name: section for section in SECTIONS},
+        questions={section.name: in_section(section.name) for section in SECTIONS},
+        choices=choices,
+        later_days=[option for option in choices["days"] if option.value != VARIES],
     )

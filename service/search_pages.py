@@ -3,6 +3,7 @@ the "Tell us what you were looking for" form."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,14 +12,47 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from entries import clock
 from entries.text_safety import one_line
 from search import FACETS, Filters, SearchResults
+from search.distance import DEFAULT_WITHIN, SORTS, WITHIN_CHOICES, UnknownPlace
 from search.querying import MAX_QUERY_CHARS, MissingIndex
 from search.unmet_need import MAX_MESSAGE_CHARS
-from service.shared import form_rate_limit, limiter, services
+from service.shared import api_error, form_rate_limit, limiter, services
 
 blueprint = Blueprint("search_pages", __name__)
 PAGE_SIZE = 10
 MAX_PAGES = 25
 API_MAX_LIMIT = 100
+MAX_PLACE_CHARS = 60
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where to measure distances from, how far to look, and how to order results."""
+
+    near: str = ""
+    within: float | None = None
+    sort: str = "relevance"
+
+    @classmethod
+    def from_args(cls, args: Any) -> Place:
+        """From the query string; a distance or order that is not offered is ignored."""
+        within = args.get("within", "")
+        sort = args.get("sort", "")
+        return cls(
+            near=one_line(args.get("near", ""))[:MAX_PLACE_CHARS],
+            within=float(within) if within in {str(w) for w in WITHIN_CHOICES} else None,
+            sort=sort if sort in SORTS else "relevance",
+        )
+
+    def args(self) -> dict[str, str]:
+        """As query-string pairs (none without a place)."""
+        if not self.near:
+            return {}
+        found = {"near": self.near}
+        if self.within:
+            found["within"] = f"{self.within:g}"
+        if self.sort != "relevance":
+            found["sort"] = self.sort
+        return found
 
 
 @blueprint.get("/search")
@@ -27,7 +61,7 @@ def search_page() -> Any:
     filters = Filters.from_args(request.args)
     page = _whole_number(request.args.get("page"), 1, MAX_PAGES)
     try:
-        return _render_search(text, filters, page)
+        return _render_search(text, filters, page, place=Place.from_args(request.args))
     except MissingIndex:
         return render_template("search_fallback.html"), 503
 
@@ -36,12 +70,23 @@ def search_page() -> Any:
 def api_search() -> Any:
     text = one_line(request.args.get("q", ""))[:MAX_QUERY_CHARS]
     limit = _whole_number(request.args.get("limit"), 20, API_MAX_LIMIT)
+    place = Place.from_args(request.args)
+    if request.args.get("within") and place.within is None:
+        offered = ", ".join(str(w) for w in WITHIN_CHOICES)
+        return api_error(400, "within", f"within must be one of {offered} (miles).")
     try:
-        found = services()["search"].search(text, Filters.from_args(request.args), limit=limit)
+        found = services()["search"].search(
+            text,
+            Filters.from_args(request.args),
+            limit=limit,
+            near=place.near,
+            within=place.within,
+            sort=place.sort,
+        )
     except MissingIndex:
-        response = jsonify(error="Search is not available right now.")
-        response.status_code = 503
-        return response
+        return api_error(503, "", "Search is not available right now.")
+    except UnknownPlace as unknown:
+        return api_error(400, "near", str(unknown))
     response = jsonify(found.as_json())
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -64,16 +109,34 @@ def tell_us() -> Any:
     return redirect(_search_url(text, filters, told="1"), code=303)
 
 
-def _render_search(text: str, filters: Filters, page: int, **extra: Any) -> Any:
+def _render_search(
+    text: str, filters: Filters, page: int, place: Place | None = None, **extra: Any
+) -> Any:
+    place = place or Place()
     found: SearchResults | None = None
-    if text.strip() or filters:
-        found = services()["search"].search(text, filters, limit=PAGE_SIZE * page)
-        if found.total == 0 and "tell_us_error" not in extra:
+    place_error = ""
+    if text.strip() or filters or place.near:
+        try:
+            found = services()["search"].search(
+                text,
+                filters,
+                limit=PAGE_SIZE * page,
+                near=place.near,
+                within=place.within,
+                sort=place.sort,
+            )
+        except UnknownPlace as unknown:
+            place_error = str(unknown)
+        # One search counted once: not again when the page comes back after "Tell us what
+        # you were looking for" (told=1), nor when that form is shown again with an error.
+        counted = "tell_us_error" in extra or request.args.get("told") == "1"
+        if found and found.total == 0 and not counted:
             services()["unmet_need"].record_zero_results(text, filters.active(), clock.today())
     if found and found.understood and not extra:
         # "walking near Anytown South": show it as the search for "walking" in that area,
         # with the area a filter the person can see and remove.
-        return redirect(_search_url(found.query, found.filters), code=303)
+        place = Place(found.near, found.within if found.near else None, found.sort)
+        return redirect(_search_url(found.query, found.filters, **place.args()), code=303)
     shown = found.results[PAGE_SIZE * (page - 1) :] if found else []
     options = _filter_options(found, filters)
     return render_template(
@@ -85,9 +148,13 @@ def _render_search(text: str, filters: Filters, page: int, **extra: Any) -> Any:
         page=page,
         pages=-(-found.total // PAGE_SIZE) if found else 0,
         options=options,
-        showing=_showing(text, filters, options),
+        showing=_showing(text, filters, options, place),
+        place=place,
+        place_error=place_error,
+        within_choices=WITHIN_CHOICES,
+        default_within=DEFAULT_WITHIN,
         told=request.args.get("told") == "1",
-        search_url=_search_url,
+        search_url=lambda words, chosen, **more: _search_url(words, chosen, **place.args(), **more),
         **extra,
     )
 
@@ -128,17 +195,26 @@ def _filter_options(found: SearchResults | None, filters: Filters) -> list[dict[
     return options
 
 
-def _showing(text: str, filters: Filters, options: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """The filters in force, each with the address of the same search without it."""
-    return [
+def _showing(
+    text: str, filters: Filters, options: list[dict[str, Any]], place: Place
+) -> list[dict[str, str]]:
+    """What narrows the results (filters and the place), each with the address of the
+    same search without it."""
+    chips = [
         {
             "text": f"{option['facet'].heading}: "
             + ", ".join(c["text"] for c in option["choices"] if c["selected"]),
-            "href": _search_url(text, filters.without(option["facet"].name)),
+            "href": _search_url(text, filters.without(option["facet"].name), **place.args()),
         }
         for option in options
         if filters.get(option["facet"].name)
     ]
+    if place.near:
+        within = place.within or DEFAULT_WITHIN
+        chips.append(
+            {"text": f"Within {within:g} miles of {place.near}", "href": _search_url(text, filters)}
+        )
+    return chips
 
 
 def _search_url(text: str, filters: Filters, **more: str) -> str:

@@ -1,5 +1,6 @@
-"""What the app and its pages share: the rate limiter, and the running app's services
-(output folder, search index, queue, unmet-need store, the loaded directory).
+"""What the app and its pages share: the rate limiter, the running app's services
+(output folder, search index, queue, unmet-need store, the loaded directory) and the
+JSON APIs' error reply.
 
 Its own module so that :mod:`service.app` can import the pages and the pages can use
 these without importing the app.
@@ -10,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
+from flask import Response, current_app, jsonify
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -43,3 +44,12 @@ def current_directory() -> Directory:
         directory, _ = load_directory(cache["root"], cache["settings"])
         cache["directory"] = (stamp, directory)
     return cache["directory"][1]
+
+
+def api_error(status: int, parameter: str, message: str) -> Response:
+    """A JSON API's error: what went wrong and, when a query parameter is to blame, which,
+    so that a program calling it (from any website) can say what to fix."""
+    response = jsonify(error=message, **({"parameter": parameter} if parameter else {}))
+    response.status_code = status
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

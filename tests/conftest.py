@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 from waitress.server import create_server
 
 from entries import clock
@@ -175,3 +176,62 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+# A real browser for the accessibility and interaction tests: Debian's Chromium, driven
+# headless by Playwright, with axe-core from node_modules.
+CHROMIUM = os.environ.get("HEALTHDIR_CHROMIUM", "/usr/bin/chromium")
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), "Chromium is missing: run `make test`, which installs it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-gpu",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def _page_in_new_context(browser: Browser, **options: bool) -> Iterator[Page]:
+    context = browser.new_context(**options)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    # axe-core is added to each page as an inline script, which the service's
+    # Content-Security-Policy would (rightly) block; the CSP test uses strict_page.
+    yield from _page_in_new_context(browser, bypass_csp=True)
+
+
+@pytest.fixture
+def strict_page(browser: Browser) -> Iterator[Page]:
+    yield from _page_in_new_context(browser)
+
+
+@pytest.fixture
+def page_without_js(browser: Browser) -> Iterator[Page]:
+    yield from _page_in_new_context(browser, java_script_enabled=False)
+
+
+def axe_violations(page: Page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]

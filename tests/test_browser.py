@@ -4,7 +4,6 @@ WCAG 2.2 AA violations, pages work with JavaScript off, by keyboard and when pri
 from __future__ import annotations
 
 import functools
-import os
 import re
 import subprocess
 import threading
@@ -13,16 +12,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import HEALTHDIR, REPO, TODAY, serve
-from playwright.sync_api import Browser, Page, sync_playwright
+from conftest import HEALTHDIR, REPO, TODAY, axe_violations, serve
+from playwright.sync_api import Browser, Page
 
 from entries import load_directory
 from entries.site_settings import site_settings
 from service import create_app
-
-CHROMIUM = os.environ.get("HEALTHDIR_CHROMIUM", "/usr/bin/chromium")
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 DIRECTORY, _ = load_directory(REPO, site_settings(REPO), today=TODAY)
 SHELTER = next(p for p in DIRECTORY.providers if "Cat and Dog" in p.name)
@@ -60,58 +55,6 @@ def base_url(sample_output: Path) -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), "Chromium is missing: run `make test`, which installs it"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-gpu",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-def _page_in_new_context(browser: Browser, **options: bool) -> Iterator[Page]:
-    context = browser.new_context(**options)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    # axe-core is added to each page as an inline script, which the service's
-    # Content-Security-Policy would (rightly) block; the CSP test uses strict_page.
-    yield from _page_in_new_context(browser, bypass_csp=True)
-
-
-@pytest.fixture
-def strict_page(browser: Browser) -> Iterator[Page]:
-    yield from _page_in_new_context(browser)
-
-
-@pytest.fixture
-def page_without_js(browser: Browser) -> Iterator[Page]:
-    yield from _page_in_new_context(browser, java_script_enabled=False)
-
-
-def axe_violations(page: Page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-    ]
 
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
@@ -275,12 +218,17 @@ def test_registration_pages_have_no_axe_violations(page: Page, live_site: tuple[
     _, url = live_site
     page.goto(url + "/register")
     assert axe_violations(page) == []
-    page.get_by_text("Add more detail (optional)").click()
+    page.get_by_text("Add more detail about this activity (optional)").click()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Send for checking").click()
     page.locator(".nhsuk-error-summary").wait_for()
     assert axe_violations(page) == []
     page.goto(url + "/register?update=anytown-cat-and-dog-shelter/dog-walking-volunteers")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Add another activity").click()
+    page.get_by_role("heading", name="Activity 2").wait_for()
+    page.get_by_role("button", name="Add a different time on other days").last.click()
+    page.get_by_text("Another time").wait_for()
     assert axe_violations(page) == []
     page.goto(url + "/report/anytown-cat-and-dog-shelter/dog-walking-volunteers")
     assert axe_violations(page) == []
@@ -293,23 +241,23 @@ def test_registration_pages_have_no_axe_violations(page: Page, live_site: tuple[
 
 
 def fill_in_as_the_shelter(page: Page) -> None:
-    """What the cat and dog shelter's volunteer types: ten questions and a tick."""
+    """What the cat and dog shelter's volunteer types: nine questions and a tick (and,
+    since it differs from the group's, the activity's own name)."""
     page.get_by_label("Your group's name").fill("Southmoor Cat and Dog Rescue")
-    page.get_by_label("The activity's name").fill("Dog walking volunteers")
+    page.get_by_label("The activity's own name (optional)").fill("Dog walking volunteers")
     page.get_by_label("What happens?").fill(
         "Walk our rescue dogs around Southmoor fields. No experience needed."
     )
     page.get_by_label("Physical activity").check()
     page.get_by_label("Volunteering").check()
-    page.get_by_label("At a venue").check()
-    page.get_by_label("Name of the place").fill("Southmoor Cat and Dog Rescue")
-    page.get_by_label("Postcode (optional)").fill("AB3 9ZZ")
-    page.get_by_label("Which area is it in?").select_option("south")
-    page.get_by_label("When does it happen?").fill("Saturdays, 10am to 12 noon")
+    page.get_by_label("Postcode of the place").fill("AB1 5ZZ")
+    page.get_by_label("Saturday").check()
+    page.get_by_label("Starts").select_option(label="10am")
+    page.get_by_label("Ends").select_option(label="12 noon")
     page.get_by_label("Free", exact=True).check()
-    page.get_by_label("Just turn up").check()
-    page.get_by_label("Phone number").fill("01632 960777")
-    page.get_by_label("Your name").fill("Pat Volunteer")
+    page.get_by_label("Anyone can turn up").check()
+    page.get_by_label("Phone number").fill("01632 960778")
+    page.get_by_label("Your name (optional)").fill("Pat Volunteer")
     page.get_by_label("Your email address").fill("pat@example.com")
     page.get_by_label("I am allowed to share these details").check()
 
@@ -342,10 +290,10 @@ def test_the_cat_and_dog_shelter_registers_and_goes_live(
     assert "Dog walking volunteers" in page.locator("h1").inner_text()
     for expected in (
         "Saturdays, 10am to 12 noon",
-        "AB3 9ZZ",
+        "AB1 5ZZ",
         "Free",
-        "Just turn up",
-        "01632 960777",
+        "Anyone can turn up",
+        "01632 960778",
         "Sam Reviewer",
     ):
         assert expected in main, expected
@@ -373,6 +321,85 @@ def test_registration_works_with_javascript_off(
     page.get_by_role("button", name="Send for checking").click()
     page.get_by_text("Thank you: we have your details").wait_for()
     assert len(list((site / "submissions/pending").iterdir())) == 1
+
+
+def axe_clean_as_served(axe_page: Page, page: Page) -> list[str]:
+    """axe-core on what ``page`` shows, even with JavaScript off there: its HTML, without
+    scripts, in a page of the same site that can run axe."""
+    axe_page.goto(page.url.split("?")[0].split("#")[0])
+    html = re.sub(r"<script\b.*?</script>", "", page.content(), flags=re.S)
+    axe_page.set_content(html)
+    return axe_violations(axe_page)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript on", "javascript off"])
+def test_walk_through_from_add_your_group_to_the_day_filter(
+    browser: Browser, live_site: tuple[Path, str], javascript: bool
+) -> None:
+    """The whole journey by visible labels: the home page's "Add your group", mistakes and
+    their messages, sending it, approval and a build, then finding it by its day."""
+    site, url = live_site
+    # axe is added as an inline script, which the service's CSP rightly blocks.
+    context = browser.new_context(java_script_enabled=javascript, bypass_csp=True)
+    checker = browser.new_context(bypass_csp=True)
+    page, axe_page = context.new_page(), checker.new_page()
+
+    def step() -> None:
+        found = axe_violations(page) if javascript else axe_clean_as_served(axe_page, page)
+        assert found == []
+
+    page.goto(url + "/")
+    assert page.get_by_role("banner").get_by_role("link", name="Add your group").count() == 1
+    step()
+    page.get_by_role("main").get_by_role("link", name="Add your group").first.click()
+    assert page.locator("h1").inner_text() == "Add your group"
+    step()
+    page.get_by_role("button", name="Send for checking").last.click()
+    summary = page.locator(".nhsuk-error-summary li")
+    summary.first.wait_for()
+    assert 1 < summary.count() <= 10  # at most ten answers are needed, consent included
+    step()
+    fill_in_as_the_shelter(page)
+    page.get_by_label("Postcode of the place").fill("AB1")  # two slips
+    page.get_by_label("Ends").select_option(label="9am")
+    page.get_by_role("button", name="Send for checking").last.click()
+    assert summary.all_inner_texts() == [
+        "Enter a full postcode, such as AB1 2CD",
+        "Select an end time after the start time",
+    ]
+    assert page.get_by_label("Your group's name").input_value() == "Southmoor Cat and Dog Rescue"
+    step()
+    page.get_by_label("Postcode of the place").fill("AB1 5ZZ")
+    page.get_by_label("Ends").select_option(label="12 noon")
+    page.get_by_role("button", name="Send for checking").last.click()
+    page.get_by_text("Thank you: we have your details").wait_for()
+    step()
+    reference = page.get_by_text("Your reference is").inner_text().split()[-1]
+
+    for command in (["approve", reference, "--by", "Sam Reviewer"], ["build"]):
+        done = subprocess.run([HEALTHDIR, *command], cwd=site, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    page.goto(url + "/")
+    page.fill("#search-field", "dog walking")
+    page.press("#search-field", "Enter")
+    page.wait_for_load_state()
+    day = page.get_by_role("group", name="Day")
+    day.get_by_label(re.compile("^Sunday")).check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    assert "day=sun" in page.url
+    assert "Southmoor Cat and Dog Rescue" not in page.locator("main").inner_text()
+    page.get_by_role("group", name="Day").get_by_label(re.compile("^Sunday")).uncheck()
+    page.get_by_role("group", name="Day").get_by_label(re.compile("^Saturday")).check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    assert "day=sat" in page.url
+    found = page.locator("li.hd-activity", has_text="Southmoor Cat and Dog Rescue")
+    assert "Dog walking volunteers" in found.inner_text()
+    step()
+    context.close()
+    checker.close()
 
 
 def test_one_click_confirmation_end_to_end(page: Page, live_site: tuple[Path, str]) -> None:

@@ -37,7 +37,7 @@ def test_check_reports_all_five_mistakes_with_file_and_line(site: Path) -> None:
         'content/providers/shelter.yaml:4: emial: "emial" is not a field we know. Did you mean "email"?',
         'content/providers/shelter.yaml:7: last_confirmed: "2026-13-01" is not a real date. Write it as YYYY-MM-DD, such as 2026-10-14.',
         'content/providers/shelter.yaml:17: activities[0].locality: "nowhere" is not one of: north, central, south, or all (for activities open to the whole area)',
-        'content/providers/shelter.yaml:21: activities[0].cost: "fre" is not one of: free, donation, paid',
+        'content/providers/shelter.yaml:21: activities[0].cost: "fre" is not one of: free, donation, paid, ask',
         'content/providers/shelter.yaml:26: activities[0].venue.postcode: "AB1" doesn\'t look like a full UK postcode, such as AB1 2CD.',
     ]
     assert "5 problems found" in result.stderr

@@ -42,7 +42,7 @@ def test_wrong_enum_value_names_file_line_field_and_choices(site: Path) -> None:
     path = write_provider(site, "shelter", text)
     _, found = load_directory(site, site_settings(site), paths=[path], today=TODAY)
     assert [str(p) for p in found] == [
-        f'{path}:21: activities[0].cost: "fre" is not one of: free, donation, paid'
+        f'{path}:21: activities[0].cost: "fre" is not one of: free, donation, paid, ask'
     ]
 
 

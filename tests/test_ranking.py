@@ -173,7 +173,7 @@ def test_everyday_words_point_at_filter_values(index: SearchIndex) -> None:
 def test_snippets_are_whole_sentences_with_the_words_marked(index: SearchIndex) -> None:
     [result] = index.search("older", limit=1).results
     assert result.snippet == (
-        "Gentle yoga for <mark>older</mark> people. First sentence ends here."
+        "Gentle yoga for <mark>older</mark> <mark>people</mark>. First sentence ends here."
     )
     assert result.item.confirmed == "1 November 2026"
 

@@ -69,9 +69,21 @@ def test_form_is_one_plain_page(reg_url: str) -> None:
     assert status == 200
     soup = BeautifulSoup(html, "html.parser")
     assert soup.select_one("form[method=post] input[name=csrf_token]")["value"]
-    assert soup.select_one("details summary").get_text(strip=True) == "Add more detail (optional)"
+    assert [d.get_text(strip=True) for d in soup.select("details summary")] == [
+        "Add more detail about this activity (optional)",
+        "Add more about your group (optional)",
+    ]
     assert len(soup.select("input[name=domains]")) == 6
     assert "For example: walking groups" in html
+    assert soup.h1.get_text(strip=True) == "Add your group"
+    # Days and times are choices, with "It varies" after "or".
+    days = [i["value"] for i in soup.select("input[name=days]")]
+    assert days == ["mon", "tue", "wed", "thu", "fri", "sat", "sun", "varies"]
+    assert soup.select_one(".nhsuk-checkboxes__divider").get_text(strip=True) == "or"
+    starts = [o.get_text(strip=True) for o in soup.select("select[name=starts] option")]
+    assert starts[:3] == ["Choose a time", "6am", "6:15am"] and "12 noon" in starts
+    # Nobody is asked for the area: the postcode says it.
+    assert soup.select_one("[name=locality]") is None
 
 
 def test_missing_or_wrong_csrf_token_is_refused(reg_site: Path, reg_url: str) -> None:
@@ -108,8 +120,9 @@ def test_errors_are_shown_and_nothing_typed_is_lost(reg_site: Path, reg_url: str
     )
     assert soup.select_one("#group_name")["value"] == "<script>alert(1)</script>"
     assert "<script>alert(1)</script>" not in html
-    assert soup.select_one("#when")["value"] == SHELTER["when"]
-    assert soup.select_one("#where")["checked"] is not None
+    assert soup.select_one("#postcode")["value"] == SHELTER["postcode"]
+    assert soup.select_one("input[name=days][value=sat]").has_attr("checked")
+    assert soup.select_one("#starts option[selected]")["value"] == "10:00"
     assert soup.title.text.startswith("Error: ")
     assert pending(reg_site) == []
 
@@ -196,38 +209,81 @@ def test_report_something_wrong(reg_site: Path, reg_url: str) -> None:
     assert Client(reg_url).get("/report/..%2F..%2Fetc/passwd")[0] == 404
 
 
+def form_on(html: str) -> list[tuple[str, str]]:
+    """What a browser would send from the page's form, as it stands (no button pressed)."""
+    soup = BeautifulSoup(html, "html.parser")
+    pairs = []
+    for field in soup.select("form[method=post] [name]"):
+        name, kind = field["name"], field.get("type", "")
+        if field.name == "button" or name == "nickname":
+            continue
+        if field.name == "select":
+            chosen = field.select_one("option[selected]")
+            pairs.append((name, chosen["value"] if chosen else ""))
+        elif field.name == "textarea":
+            pairs.append((name, field.text.strip()))
+        elif kind in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                pairs.append((name, field["value"]))
+        else:
+            pairs.append((name, field.get("value", "")))
+    return pairs
+
+
+def post_pairs(client: Client, pairs: list[tuple[str, str]]):
+    return client.post("/register", urllib.parse.urlencode(pairs).encode())
+
+
 def test_update_is_prefilled_and_queued_as_an_update(reg_site: Path, reg_url: str) -> None:
     client = Client(reg_url)
+    # The link on an activity's page names the activity; the form covers the whole group.
     path = "/register?update=anytown-cat-and-dog-shelter/dog-walking-volunteers"
     _, _, html = client.get(path)
     soup = BeautifulSoup(html, "html.parser")
+    assert soup.h1.get_text(strip=True) == "Update your listing"
     assert soup.select_one("#group_name")["value"] == "Anytown Cat and Dog Shelter"
-    assert soup.select_one("#when")["value"] == "Saturdays and Sundays, 10am to 12 noon"
-    assert (
-        soup.select_one("input[name=update]")["value"]
-        == "anytown-cat-and-dog-shelter/dog-walking-volunteers"
-    )
-    form = {
-        i["name"]: i.get("value", "")
-        for i in soup.select("form input")
-        if i.get("type") in (None, "text", "email", "tel") and i["name"] != "nickname"
-    }
-    form |= {t["name"]: t.text.strip() for t in soup.select("form textarea")}
-    form.update(domains=["physical-activity", "volunteering"], where="venue", cost="free", how_to_join="drop-in",
-                locality="north", your_name="Pat", your_email="pat@example.com", consent="yes",
-                update="anytown-cat-and-dog-shelter/dog-walking-volunteers", when="Sundays only")  # fmt: skip
-    token = soup.select_one("input[name=csrf_token]")["value"]
-    status, _, html = post_form(client, "/register", form, token)
+    assert soup.select_one("#postcode")["value"] == "AB1 2CD"
+    assert [i["value"] for i in soup.select("input[name=days][checked]")] == ["sat", "sun"]
+    assert soup.select_one("input[name=update]")["value"] == "anytown-cat-and-dog-shelter"
+    assert soup.select_one("input[name=was]")["value"] == "dog-walking-volunteers"
+    assert soup.select_one("#remove") is not None  # "Take this activity off the directory"
+    pairs = [(k, v) for k, v in form_on(html) if k not in ("days", "your_email")]
+    pairs += [("days", "sun"), ("your_email", "pat@example.com"), ("consent", "yes")]
+    status, _, html = post_pairs(client, pairs)
     assert status == 200, html
     [folder] = pending(reg_site)
     meta = yaml.safe_load((folder / "submission.yaml").read_text())
-    assert (meta["kind"], meta["target"], meta["activity"]) == (
+    assert (meta["kind"], meta["target"], meta["replaces"]) == (
         "update",
         "anytown-cat-and-dog-shelter",
-        "dog-walking-volunteers",
+        ["dog-walking-volunteers"],
     )
     assert meta["duplicates"] == []
+    assert (folder / "baseline.yaml").is_file()
+    entry = yaml.safe_load((folder / "entry.yaml").read_text())
+    assert entry["activities"][0]["schedule"] == [{"days": ["sun"], "from": "10:00", "to": "12:00"}]
     assert Client(reg_url).get("/register?update=../../etc/passwd")[0] == 404
+    assert Client(reg_url).get("/register?update=no-such-group")[0] == 404
+
+
+def test_add_another_activity_and_time_without_javascript(reg_site: Path, reg_url: str) -> None:
+    client = Client(reg_url)
+    _, _, html = client.get("/register")
+    pairs = [(k, v) for k, v in form_on(html) if k != "group_name"] + [("group_name", "Rescue")]
+    status, _, html = post_pairs(client, [*pairs, ("add", "activity")])
+    assert status == 200 and "There is a problem" not in html  # nothing checked yet
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select_one("#group_name")["value"] == "Rescue"  # nothing typed is lost
+    assert [h.get_text(strip=True) for h in soup.select("h2.nhsuk-heading-l")] == [
+        "Activity 1",
+        "Activity 2",
+    ]
+    assert soup.select_one("#a2-summary") is not None
+    status, _, html = post_pairs(client, [*form_on(html), ("add", "time-2")])
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select_one("#a2-s2-starts") is not None and soup.select_one("#s2-starts") is None
+    assert "Another time" in soup.get_text()
+    assert pending(reg_site) == []
 
 
 def test_200_concurrent_submissions_make_200_valid_files(reg_site: Path, reg_url: str) -> None:

@@ -135,7 +135,9 @@ def test_zero_results_offer_next_steps_and_are_counted(client: Client, unmet_db:
 
 def test_tell_us_needs_csrf_then_stores_the_message(client: Client, unmet_db: Path) -> None:
     before = len(UnmetNeed(unmet_db).told_us())
-    status, _, _ = client.post("/search/tell-us", {"q": "trampolining", "message": "A trampolining class"})
+    status, _, _ = client.post(
+        "/search/tell-us", {"q": "trampolining", "message": "A trampolining class"}
+    )
     assert status == 400
     assert len(UnmetNeed(unmet_db).told_us()) == before
 
@@ -152,12 +154,17 @@ def test_tell_us_needs_csrf_then_stores_the_message(client: Client, unmet_db: Pa
     )
     status, headers, _ = client.post(
         "/search/tell-us",
-        {"csrf_token": token, "q": "trampolining", "message": "A trampolining class near Southmoor, please"},
+        {
+            "csrf_token": token,
+            "q": "trampolining",
+            "message": "A trampolining class near Southmoor, please",
+        },
     )
     assert status == 303 and headers["Location"] == "/search?q=trampolining&told=1"
     told = UnmetNeed(unmet_db).told_us()
     assert (
-        told[0].message == "A trampolining class near Southmoor, please" and told[0].query == "trampolining"
+        told[0].message == "A trampolining class near Southmoor, please"
+        and told[0].query == "trampolining"
     )
     _, _, html = client.get(headers["Location"])
     assert "Thank you" in html

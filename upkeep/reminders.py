@@ -9,14 +9,13 @@ new confirmation starts the cycle again.
 from __future__ import annotations
 
 import json
-import os
-import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
+from entries import mail
 from entries.atomic import write_text_atomic
 from entries.directory import Directory
 from entries.formatting import long_date
@@ -86,20 +85,9 @@ def reminders_due(
 
 
 def send(reminders: list[Reminder], state_path: Path, state: dict) -> None:
-    """Send through the SMTP server in the environment, recording each one as it goes."""
-    host = os.environ.get("HEALTHDIR_SMTP_HOST")
-    if not host:
-        raise RuntimeError(
-            "Set HEALTHDIR_SMTP_HOST (and HEALTHDIR_SMTP_PORT) to send email, or use --dry-run."
-        )
-    port = int(os.environ.get("HEALTHDIR_SMTP_PORT", "25"))
-    with smtplib.SMTP(host, port, timeout=30) as smtp:
-        if os.environ.get("HEALTHDIR_SMTP_STARTTLS") == "1":
-            smtp.starttls()
-        if os.environ.get("HEALTHDIR_SMTP_USER"):
-            smtp.login(
-                os.environ["HEALTHDIR_SMTP_USER"], os.environ.get("HEALTHDIR_SMTP_PASSWORD", "")
-            )
+    """Send through the SMTP server in the environment (:mod:`entries.mail`; it raises
+    :class:`~entries.mail.MailNotSet` if none is set), recording each one as it goes."""
+    with mail.connection() as smtp:
         for reminder in reminders:
             smtp.send_message(reminder.message)
             record = state.setdefault(reminder.provider.slug, {})

@@ -1,0 +1,130 @@
+"""Replies by email to groups that register: on receipt, approval and rejection, through a
+real SMTP server on loopback; without one, nothing is sent and the log says so plainly."""
+
+from __future__ import annotations
+
+import email
+import logging
+import subprocess
+from collections.abc import Iterator
+from email import policy
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from conftest import GOOD_PROVIDER, HEALTHDIR, Client, free_port, serve, write_provider
+from test_register_service import SHELTER_FORM, pending, post_form
+
+from registration.queue import SubmissionQueue
+from service import create_app
+from upkeep.confirmations import read_link
+
+SECRET = "test-only-secret"  # conftest sets HEALTHDIR_SECRET_KEY to this
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Inbox, dict[str, str]]]:
+    """A real SMTP server on loopback, and the environment that points at it."""
+    box, port = Inbox(), free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = {"HEALTHDIR_SMTP_HOST": "127.0.0.1", "HEALTHDIR_SMTP_PORT": str(port)}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    yield box, env
+    controller.stop()
+
+
+@pytest.fixture
+def reg_site(site: Path) -> Path:
+    write_provider(site, "anytown-cat-and-dog-shelter", GOOD_PROVIDER)
+    return site
+
+
+def register(site: Path, form: dict[str, object]) -> str:
+    """Send the form to a running service; the submission's id."""
+    for url in serve(create_app(site, site / "output", form_rate_limit="1000 per minute")):
+        client = Client(url)
+        status, _, html = post_form(client, "/register", form, client.csrf_token("/register"))
+        assert status == 200, html
+    return pending(site)[-1].name
+
+
+def run(site: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run(
+        [HEALTHDIR, *args], cwd=site, capture_output=True, text=True, env={**os.environ, **env}
+    )
+
+
+def test_receipt_approval_and_rejection_arrive(
+    reg_site: Path, inbox: tuple[Inbox, dict[str, str]]
+) -> None:
+    box, env = inbox
+    reference = register(reg_site, SHELTER_FORM)
+    [receipt] = box.messages
+    assert receipt["To"] == "pat@example.com"
+    assert receipt["From"] == "directory@anytown-chp.example.org"
+    assert receipt["Subject"] == "We have your details for Southmoor Cat and Dog Rescue"
+    body = receipt.get_content().replace("\r\n", "\n")
+    assert body.startswith("Hello Pat Volunteer,\n")
+    assert f"Your reference is {reference}." in body
+    assert "usually takes up to 5 working days" in body
+
+    approved = run(reg_site, "approve", reference, "--by", "Sam Reviewer", env=env)
+    assert approved.returncode == 0, approved.stderr
+    assert "Emailed pat@example.com." in approved.stdout
+    approval = box.messages[-1]
+    assert approval["To"] == "pat@example.com"
+    assert approval["Subject"] == "Southmoor Cat and Dog Rescue is now in the Anytown directory"
+    body = approval.get_content().replace("\r\n", "\n")
+    assert "http://127.0.0.1:8000/providers/southmoor-cat-and-dog-rescue/" in body
+    link = next(line for line in body.splitlines() if "/confirm/" in line)
+    assert read_link(link.rsplit("/", 1)[1], SECRET, 60) == "southmoor-cat-and-dog-rescue"
+    assert "confirm or update their details are entered into our monthly prize draw" in body
+
+    other = register(reg_site, {**SHELTER_FORM, "group_name": "Totally Real Rescue"})
+    rejected = run(reg_site, "reject", other, "--reason", "We could not reach you.", env=env)
+    assert rejected.returncode == 0, rejected.stderr
+    rejection = box.messages[-1]
+    assert rejection["Subject"] == "About the details you sent for Totally Real Rescue"
+    assert "  We could not reach you.\n" in rejection.get_content().replace("\r\n", "\n")
+    assert len(box.messages) == 4  # two receipts, an approval and a rejection
+
+
+def test_without_smtp_nothing_is_sent_and_one_line_is_logged(
+    reg_site: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv("HEALTHDIR_SMTP_HOST", raising=False)
+    # A group no other test sends: Pelican's log filter drops a line logged twice.
+    form = {**SHELTER_FORM, "group_name": "Quiet Log Rescue"}
+    with caplog.at_level(logging.WARNING, logger="healthdir.mail"):
+        reference = register(reg_site, form)
+    lines = [r.getMessage() for r in caplog.records if r.name == "healthdir.mail"]
+    assert lines == [
+        "Email not sent (no SMTP server is set, HEALTHDIR_SMTP_HOST): "
+        f"receipt for submission {reference}"
+    ]
+    assert SubmissionQueue(reg_site / "submissions").get(reference).state == "pending"
+
+
+def test_a_server_that_is_down_loses_nothing(
+    reg_site: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("HEALTHDIR_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("HEALTHDIR_SMTP_PORT", str(free_port()))  # nothing listens there
+    with caplog.at_level(logging.WARNING, logger="healthdir.mail"):
+        reference = register(reg_site, {**SHELTER_FORM, "group_name": "Server Down Rescue"})
+    [line] = [r.getMessage() for r in caplog.records if r.name == "healthdir.mail"]
+    assert line == f"Email not sent (ConnectionRefusedError): receipt for submission {reference}"
+    assert "pat" not in line.lower()
