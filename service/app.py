@@ -20,6 +20,7 @@ from registration.queue import SubmissionQueue
 from search import SearchIndex
 from search.unmet_need import UnmetNeed
 from service.confirm_pages import blueprint as confirm_pages
+from service.oruk_api import blueprint as oruk_api
 from service.register_pages import blueprint as register_pages
 from service.search_pages import blueprint as search_pages
 from service.shared import limiter, services
@@ -75,6 +76,7 @@ def create_app(
     app.register_blueprint(search_pages)
     app.register_blueprint(register_pages)
     app.register_blueprint(confirm_pages)
+    app.register_blueprint(oruk_api)
     app.add_url_rule("/", "site", _static_page, defaults={"path": ""})
     app.add_url_rule("/<path:path>", "site", _static_page)
     app.after_request(_security_headers)
