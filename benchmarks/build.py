@@ -244,7 +244,7 @@ STREETS = [
 LANGUAGES = ["Bengali", "Polish", "Urdu", "Punjabi", "Somali", "Arabic", "Romanian", "Gujarati"]
 CHECKERS = ["Anytown Community Health Partnership", "Directory team", "Anytown Voluntary Action"]
 # Letters a UK postcode allows in each position (see entries.model._POSTCODE).
-POSTCODE_AREAS = ["AB", "AN", "AT", "B", "N", "S", "M", "L"]
+POSTCODE_AREAS = ["AB"]
 POSTCODE_UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 DAY_WORDS = {
     "mon": "Mondays",
@@ -325,8 +325,9 @@ def clock(hhmm: str) -> str:
 
 
 def postcode(rng: random.Random) -> str:
-    """A valid-looking UK postcode such as ``AB12 3DE``."""
-    outward = f"{rng.choice(POSTCODE_AREAS)}{rng.randint(1, 19)}"
+    """A UK postcode such as ``AB12 3DE`` in a real district (AB10 to AB16, a city's
+    worth of them), so that "near me" can place every venue and measure distances."""
+    outward = f"{rng.choice(POSTCODE_AREAS)}{rng.randint(10, 16)}"
     unit = "".join(rng.choices(POSTCODE_UNIT_LETTERS, k=2))
     return f"{outward} {rng.randint(0, 9)}{unit}"
 

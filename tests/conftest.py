@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import email
+import email.message
 import http.cookiejar
 import os
 import shutil
@@ -14,9 +16,11 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from datetime import date
+from email import policy
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, sync_playwright
 from waitress.server import create_server
 
@@ -31,6 +35,10 @@ TODAY = date(2026, 11, 22)
 os.environ[clock.ENVIRONMENT] = TODAY.isoformat()
 # Tests never write a key file into the repository (the service would make var/secret-key).
 os.environ.setdefault("HEALTHDIR_SECRET_KEY", "test-only-secret")
+# A build for publishing must have the directory's public address: the sample's
+# pelicanconf.py reads it from here, for every build, command and service the tests start.
+PUBLIC_URL = "https://directory.anytown.example.org"
+os.environ["HEALTHDIR_PUBLIC_URL"] = PUBLIC_URL
 
 GOOD_PROVIDER = """\
 name: Anytown Cat and Dog Shelter
@@ -79,6 +87,13 @@ def site(tmp_path: Path) -> Path:
         shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
     (root / "content" / "providers").mkdir()
     return root
+
+
+@pytest.fixture
+def reg_site(site: Path) -> Path:
+    """The throwaway site with the cat and dog shelter listed."""
+    write_provider(site, "anytown-cat-and-dog-shelter", GOOD_PROVIDER)
+    return site
 
 
 def write_provider(site: Path, slug: str, text: str) -> Path:
@@ -235,3 +250,25 @@ def axe_violations(page: Page) -> list[str]:
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
     ]
+
+
+class Inbox:
+    """What a real SMTP server on loopback received (aiosmtpd)."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on a free loopback port, and what it received."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import email
 import os
 import subprocess
 from collections.abc import Iterator
-from email import policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
-from conftest import GOOD_PROVIDER, HEALTHDIR, TODAY, Client, free_port, serve, write_provider
+from conftest import (
+    GOOD_PROVIDER,
+    HEALTHDIR,
+    TODAY,
+    Client,
+    Inbox,
+    serve,
+    write_provider,
+)
 
 from registration.queue import SubmissionQueue
 from service import create_app
@@ -138,26 +143,7 @@ def test_confirm_link_for_an_unknown_provider(site: Path) -> None:
     assert result.returncode == 1 and "there is no provider" in result.stderr
 
 
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[_Inbox, int]]:
-    inbox = _Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
-
-
-def test_reminders_arrive_once_per_step(site: Path, smtp: tuple[_Inbox, int]) -> None:
+def test_reminders_arrive_once_per_step(site: Path, smtp: tuple[Inbox, int]) -> None:
     inbox, port = smtp
     # On 22 November 2026: review after 6 months, hidden after 12.
     write_provider(
@@ -203,7 +189,7 @@ def test_reminders_arrive_once_per_step(site: Path, smtp: tuple[_Inbox, int]) ->
     ):
         body = got[address].get_content()
         link = next(line for line in body.splitlines() if "/confirm/" in line)
-        assert link.startswith("http://127.0.0.1:8000/confirm/")
+        assert link.startswith("https://directory.anytown.example.org/confirm/")
         assert read_link(link.rsplit("/", 1)[1], "k", 60) == slug
 
     again = run(site, "remind", "--date", "2026-11-23", **env)

@@ -50,33 +50,27 @@ def problems(data: dict) -> dict[tuple, str]:
 
 
 @pytest.fixture
-def shelter_site(site: Path) -> Path:
-    write_provider(site, "anytown-cat-and-dog-shelter", GOOD_PROVIDER)
-    return site
-
-
-@pytest.fixture
-def limited_url(shelter_site: Path) -> Iterator[str]:
-    yield from serve(create_app(shelter_site, shelter_site / "output", form_rate_limit="5/hour"))
+def limited_url(reg_site: Path) -> Iterator[str]:
+    yield from serve(create_app(reg_site, reg_site / "output", form_rate_limit="5/hour"))
 
 
 # 1. The calendar ------------------------------------------------------------------------
 
 
-def test_one_clock_for_commands_and_service(shelter_site: Path) -> None:
-    ahead = run(shelter_site, "freshness", HEALTHDIR_TODAY="2027-06-01")
+def test_one_clock_for_commands_and_service(reg_site: Path) -> None:
+    ahead = run(reg_site, "freshness", HEALTHDIR_TODAY="2027-06-01")
     assert ahead.returncode == 0 and "Freshness on 1 June 2027" in ahead.stdout
-    bad = run(shelter_site, "freshness", HEALTHDIR_TODAY="next tuesday")
+    bad = run(reg_site, "freshness", HEALTHDIR_TODAY="next tuesday")
     assert bad.returncode == 2
     assert "HEALTHDIR_TODAY is set to 'next tuesday', which is not a date" in bad.stderr
     assert "Traceback" not in bad.stderr
 
 
-def test_the_service_stamps_submissions_with_the_clock(shelter_site: Path) -> None:
-    for url in serve(create_app(shelter_site, shelter_site / "output")):
+def test_the_service_stamps_submissions_with_the_clock(reg_site: Path) -> None:
+    for url in serve(create_app(reg_site, reg_site / "output")):
         client = Client(url)
         post_form(client, "/register", SHELTER_FORM, client.csrf_token("/register"))
-    [folder] = pending(shelter_site)
+    [folder] = pending(reg_site)
     assert yaml.safe_load((folder / "entry.yaml").read_text())["last_confirmed"] == TODAY
     meta = yaml.safe_load((folder / "submission.yaml").read_text())
     assert str(meta["received"]).startswith(str(TODAY))
@@ -97,7 +91,7 @@ def raw(url: str, method: str, path: str, body: str = "") -> tuple[int, dict[str
     return response.status, dict(response.headers)
 
 
-def test_head_never_writes_and_is_not_refused(shelter_site: Path, limited_url: str) -> None:
+def test_head_never_writes_and_is_not_refused(reg_site: Path, limited_url: str) -> None:
     body = urllib.parse.urlencode({**SHELTER_FORM, "domains": "volunteering"})
     report = "/report/anytown-cat-and-dog-shelter/dog-walking-volunteers"
     for _ in range(15):
@@ -105,8 +99,8 @@ def test_head_never_writes_and_is_not_refused(shelter_site: Path, limited_url: s
         assert raw(limited_url, "HEAD", report, "problem=It+has+moved")[0] == 200
     assert raw(limited_url, "HEAD", "/register")[0] == 200  # curl -I
     assert raw(limited_url, "HEAD", "/search/tell-us", "message=hello")[0] == 404  # POST only
-    assert pending(shelter_site) == []
-    assert not (shelter_site / "var" / "unmet-need.sqlite3").exists()
+    assert pending(reg_site) == []
+    assert not (reg_site / "var" / "unmet-need.sqlite3").exists()
     client = Client(limited_url)  # the rate limit still has all five POSTs to give
     token = client.csrf_token("/register")
     posts = [
@@ -153,7 +147,7 @@ def test_line_breaks_and_tabs_only_where_a_field_has_several_lines() -> None:
     )
 
 
-def test_form_answers_lose_control_characters(shelter_site: Path, limited_url: str) -> None:
+def test_form_answers_lose_control_characters(reg_site: Path, limited_url: str) -> None:
     client = Client(limited_url)
     token = client.csrf_token("/register")
     form = {
@@ -162,7 +156,7 @@ def test_form_answers_lose_control_characters(shelter_site: Path, limited_url: s
         "details": "First line\x07\nSecond line",
     }
     assert post_form(client, "/register", form, token)[0] == 200
-    [folder] = pending(shelter_site)
+    [folder] = pending(reg_site)
     saved = yaml.safe_load((folder / "entry.yaml").read_text())
     assert saved["name"] == "Evil[2J Group"
     assert saved["activities"][0]["details"] == "First line\nSecond line"
@@ -211,8 +205,8 @@ def test_every_csv_neutralises_formulas(site: Path) -> None:
 # 5. Terminal escapes ---------------------------------------------------------------------
 
 
-def test_moderation_commands_show_control_characters_escaped(shelter_site: Path) -> None:
-    queue = SubmissionQueue(shelter_site / "submissions")
+def test_moderation_commands_show_control_characters_escaped(reg_site: Path) -> None:
+    queue = SubmissionQueue(reg_site / "submissions")
     report, _ = queue.submit(
         "report",
         private={"contact": "\x1b]0;pwned\x07"},
@@ -220,8 +214,8 @@ def test_moderation_commands_show_control_characters_escaped(shelter_site: Path)
         activity="dog-walking-volunteers",
         message="Moved\x1b[2J to Sundays",
     )
-    listing = run(shelter_site, "submissions")
-    shown = run(shelter_site, "submissions", "show", report.id)
+    listing = run(reg_site, "submissions")
+    shown = run(reg_site, "submissions", "show", report.id)
     for result in (listing, shown):
         assert result.returncode == 0
         assert "\x1b" not in result.stdout and "\x07" not in result.stdout
@@ -232,20 +226,20 @@ def test_moderation_commands_show_control_characters_escaped(shelter_site: Path)
 # 6. Slugs and ids are whole names --------------------------------------------------------
 
 
-def test_a_newline_never_makes_a_file_name(shelter_site: Path) -> None:
-    queue = SubmissionQueue(shelter_site / "submissions")
+def test_a_newline_never_makes_a_file_name(reg_site: Path) -> None:
+    queue = SubmissionQueue(reg_site / "submissions")
     new = entry(name="Newline Group")
     sub, _ = queue.submit("new", entry=new, target="newline-group")
-    result = run(shelter_site, "approve", sub.id, "--by", "Sam", "--slug", "newline\n")
+    result = run(reg_site, "approve", sub.id, "--by", "Sam", "--slug", "newline\n")
     assert result.returncode == 1 and "is not a usable file name" in result.stderr
-    assert sorted(p.name for p in (shelter_site / "content/providers").iterdir()) == [
+    assert sorted(p.name for p in (reg_site / "content/providers").iterdir()) == [
         "anytown-cat-and-dog-shelter.yaml"
     ]
-    bad_id = run(shelter_site, "submissions", "show", sub.id + "\n")
+    bad_id = run(reg_site, "submissions", "show", sub.id + "\n")
     assert bad_id.returncode == 1 and "is not a submission id" in bad_id.stderr
 
-    write_provider(shelter_site, "second\n", GOOD_PROVIDER.replace("Anytown", "Otherton"))
-    checked = run(shelter_site, "check")
+    write_provider(reg_site, "second\n", GOOD_PROVIDER.replace("Anytown", "Otherton"))
+    checked = run(reg_site, "check")
     assert checked.returncode == 1
     assert "must use only lowercase letters, numbers and hyphens" in checked.stdout
 
@@ -266,7 +260,7 @@ def test_the_schema_takes_only_one_plain_email_address(address: str) -> None:
 
 @pytest.mark.parametrize("address", ["a@b.co?subject=x&body=y", "a,b@x.co", "a@b"])
 def test_the_form_takes_only_one_plain_email_address(
-    address: str, shelter_site: Path, limited_url: str
+    address: str, reg_site: Path, limited_url: str
 ) -> None:
     client = Client(limited_url)
     token = client.csrf_token("/register")
@@ -277,16 +271,16 @@ def test_the_form_takes_only_one_plain_email_address(
         status, _, html = post_form(client, "/register", {**SHELTER_FORM, field: address}, token)
         summary = BeautifulSoup(html, "html.parser").select_one(".nhsuk-error-summary")
         assert status == 400 and message in summary.get_text(), field
-    assert pending(shelter_site) == []
+    assert pending(reg_site) == []
 
 
-def test_schema_and_form_agree_on_web_addresses(shelter_site: Path, limited_url: str) -> None:
+def test_schema_and_form_agree_on_web_addresses(reg_site: Path, limited_url: str) -> None:
     assert dict(schema_errors(entry(website="HTTPS://Shelter.Example.org/Walks"))) == {}
     client = Client(limited_url)
     token = client.csrf_token("/register")
     form = {**SHELTER_FORM, "website": "HTTPS://Shelter.Example.org/Walks"}
     assert post_form(client, "/register", form, token)[0] == 200
-    [folder] = pending(shelter_site)
+    [folder] = pending(reg_site)
     saved = yaml.safe_load((folder / "entry.yaml").read_text())
     assert saved["website"] == "https://shelter.example.org/Walks"
 
@@ -294,9 +288,9 @@ def test_schema_and_form_agree_on_web_addresses(shelter_site: Path, limited_url:
 # 8. Floods -------------------------------------------------------------------------------
 
 
-def test_tell_us_has_a_rate_limit(shelter_site: Path) -> None:
-    db = shelter_site / "unmet.sqlite3"
-    app = create_app(shelter_site, shelter_site / "output", unmet_need=db, form_rate_limit="5/hour")
+def test_tell_us_has_a_rate_limit(reg_site: Path) -> None:
+    db = reg_site / "unmet.sqlite3"
+    app = create_app(reg_site, reg_site / "output", unmet_need=db, form_rate_limit="5/hour")
     for url in serve(app):
         client = Client(url)
         client.get("/search?q=zzzz")
@@ -367,9 +361,9 @@ def test_a_killed_build_leaves_no_worker_and_its_leftovers_are_cleared(site: Pat
 # 10. A path probe ------------------------------------------------------------------------
 
 
-def test_paths_that_leave_the_site_are_404_without_a_redirect(shelter_site: Path) -> None:
-    build(shelter_site, shelter_site / "output", today=TODAY, index=shelter_site / "index")
-    for url in serve(create_app(shelter_site, shelter_site / "output")):
+def test_paths_that_leave_the_site_are_404_without_a_redirect(reg_site: Path) -> None:
+    build(reg_site, reg_site / "output", today=TODAY, index=reg_site / "index")
+    for url in serve(create_app(reg_site, reg_site / "output")):
         up = "..%2F" * 20  # far enough to reach / from any temporary folder
         for path in (f"/{up}etc", f"/{up}etc%2Fno-such-folder", "/..%2Fcontent", "/..%2F"):
             status, headers = raw(url, "GET", path)

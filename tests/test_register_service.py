@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import GOOD_PROVIDER, HEALTHDIR, TODAY, Client, free_port, serve, write_provider
+from conftest import HEALTHDIR, TODAY, Client, free_port, serve
 from test_registration import SHELTER
 
 from entries.directory import validate_entry
@@ -46,12 +46,6 @@ def post_form(client: Client, path: str, form: dict[str, object], token: str | N
     if token is not None:
         pairs.append(("csrf_token", token))
     return client.post(path, urllib.parse.urlencode(pairs).encode())
-
-
-@pytest.fixture
-def reg_site(site: Path) -> Path:
-    write_provider(site, "anytown-cat-and-dog-shelter", GOOD_PROVIDER)
-    return site
 
 
 @pytest.fixture

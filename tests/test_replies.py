@@ -3,16 +3,13 @@ real SMTP server on loopback; without one, nothing is sent and the log says so p
 
 from __future__ import annotations
 
-import email
 import logging
 import subprocess
 from collections.abc import Iterator
-from email import policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from conftest import GOOD_PROVIDER, HEALTHDIR, Client, free_port, serve, write_provider
+from conftest import HEALTHDIR, Client, Inbox, free_port, serve
 from test_register_service import SHELTER_FORM, pending, post_form
 
 from registration.queue import SubmissionQueue
@@ -22,32 +19,16 @@ from upkeep.confirmations import read_link
 SECRET = "test-only-secret"  # conftest sets HEALTHDIR_SECRET_KEY to this
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted"
-
-
 @pytest.fixture
-def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Inbox, dict[str, str]]]:
-    """A real SMTP server on loopback, and the environment that points at it."""
-    box, port = Inbox(), free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
+def inbox(
+    monkeypatch: pytest.MonkeyPatch, smtp: tuple[Inbox, int]
+) -> Iterator[tuple[Inbox, dict[str, str]]]:
+    """The loopback SMTP server, and the environment that points at it."""
+    box, port = smtp
     env = {"HEALTHDIR_SMTP_HOST": "127.0.0.1", "HEALTHDIR_SMTP_PORT": str(port)}
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     yield box, env
-    controller.stop()
-
-
-@pytest.fixture
-def reg_site(site: Path) -> Path:
-    write_provider(site, "anytown-cat-and-dog-shelter", GOOD_PROVIDER)
-    return site
 
 
 def register(site: Path, form: dict[str, object]) -> str:
@@ -88,7 +69,7 @@ def test_receipt_approval_and_rejection_arrive(
     assert approval["To"] == "pat@example.com"
     assert approval["Subject"] == "Southmoor Cat and Dog Rescue is now in the Anytown directory"
     body = approval.get_content().replace("\r\n", "\n")
-    assert "http://127.0.0.1:8000/providers/southmoor-cat-and-dog-rescue/" in body
+    assert "https://directory.anytown.example.org/providers/southmoor-cat-and-dog-rescue/" in body
     link = next(line for line in body.splitlines() if "/confirm/" in line)
     assert read_link(link.rsplit("/", 1)[1], SECRET, 60) == "southmoor-cat-and-dog-rescue"
     assert "confirm or update their details are entered into our monthly prize draw" in body
