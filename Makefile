@@ -1,5 +1,5 @@
 # Two commands for everything (see README.md):
-#   make run   - set up, build the sample directory and serve it (with search) at http://127.0.0.1:8000
+#   make run   - set up, build the sample directory as a local preview and serve it (with search) at http://127.0.0.1:8000
 #   make test  - set up (including headless Chromium for browser tests) and run every check
 
 PYTHON ?= python3
@@ -25,10 +25,13 @@ node_modules/.installed: package.json package-lock.json
 theme/static/css/healthdir.css: node_modules/.installed $(wildcard theme/scss/*.scss)
 	npm run --silent build:assets
 
+# For publishing: needs the site's public address (PUBLIC_URL or HEALTHDIR_PUBLIC_URL).
 build: setup
 	$(BIN)/healthdir build
 
-run: build
+# A local preview: built for, and served at, the address it is served on.
+run: setup
+	$(BIN)/healthdir build --preview http://$(HOST):$(PORT)
 	$(BIN)/healthdir serve --host $(HOST) --port $(PORT)
 
 # Browser tests use Debian's Chromium; install it when it is missing.

@@ -4,9 +4,20 @@
 LOCALITIES and DIRECTORY_TEAM to run the directory for another area.
 """
 
+import os
+
 AREA_NAME = "Anytown"
 SITENAME = "Anytown Community Health Directory"
+# Links between the directory's own pages start at the site's root ("/domains/"), so the
+# same build works wherever it is served.
 SITEURL = ""
+
+# The directory's public address, such as "https://directory.anytown.example.org": every
+# link that leaves the site (printed sheets, emails, confirmation links, calendar files,
+# feeds, CSV, open data, the sitemap) starts with it. `healthdir build` refuses to publish
+# without it; `healthdir build --preview` (as `make run` does) uses a local address instead.
+# Write it here, or set HEALTHDIR_PUBLIC_URL where the build runs.
+PUBLIC_URL = os.environ.get("HEALTHDIR_PUBLIC_URL", "")
 
 # Localities of the area: id (used in provider files) -> name people read. Two to four.
 LOCALITIES = {
@@ -32,10 +43,9 @@ REVIEW_AFTER = 6
 HIDE_AFTER = 12
 CHECK_AFTER = 24
 
-# Confirmation links in reminder emails: where the web service is reached from outside,
-# and how many days a link works. Links are signed with HEALTHDIR_SECRET_KEY from the
-# environment, or else a key kept in var/secret-key (never committed).
-SERVICE_URL = "http://127.0.0.1:8000"
+# Confirmation links in reminder emails (at PUBLIC_URL, served by `healthdir serve`): how
+# many days a link works. Links are signed with HEALTHDIR_SECRET_KEY from the environment,
+# or else a key kept in var/secret-key (never committed).
 CONFIRM_LINK_DAYS = 60
 CONFIRMATION_LOG = "var/confirmations.log"
 REMINDER_STATE = "var/reminders.json"

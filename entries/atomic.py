@@ -6,7 +6,9 @@ import contextlib
 import ctypes
 import os
 import shutil
+import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -57,17 +59,40 @@ def staging_folder(target: Path) -> Path:
 
 
 def remove_dead_staging(target: Path) -> list[Path]:
-    """Remove staging folders beside ``target`` left by builds whose process has gone.
+    """Remove staging folders beside ``target`` left by builds whose process has gone, and
+    replaced folders whose removal (:func:`remove_later`) was cut short.
 
     Folders of builds still running are left alone. Returns what was removed.
     """
     removed = []
-    for folder in target.parent.glob(f".{target.name}.building-*"):
-        pid = folder.name.removeprefix(f".{target.name}.building-").split("-", 1)[0]
-        if folder.is_dir() and (not pid.isdigit() or not _running(int(pid))):
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
+    for kind in ("building", "old"):
+        prefix = f".{target.name}.{kind}-"
+        for folder in target.parent.glob(f"{prefix}*"):
+            pid = folder.name.removeprefix(prefix).split("-", 1)[0]
+            if folder.is_dir() and (not pid.isdigit() or not _running(int(pid))):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
     return removed
+
+
+def remove_later(folder: Path, target: Path) -> None:
+    """Remove ``folder``, an old copy of ``target``, in a process of its own, so that
+    nobody waits for it: removing a site of 10,000 providers takes seconds. It is first
+    renamed ``.<target>.old-<pid>-…``, so that if the removal is cut short the next build
+    finishes it, and never takes it for anything else."""
+    prefix = f".{target.name}.old-{os.getpid()}-"
+    old = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
+    os.rename(folder, old)  # over the empty folder just made
+    try:
+        subprocess.Popen(
+            ["rm", "-rf", "--", str(old)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:  # no rm here: remove it now
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _running(pid: int) -> bool:
@@ -80,8 +105,10 @@ def _running(pid: int) -> bool:
     return True
 
 
-def swap_into_place(new: Path, target: Path) -> None:
-    """Make ``new`` the folder at ``target``; the old one is removed afterwards.
+def swap_into_place(
+    new: Path, target: Path, remove: Callable[[Path], None] = shutil.rmtree
+) -> None:
+    """Make ``new`` the folder at ``target``; the old one is then given to ``remove``.
 
     On Linux the two folders are exchanged atomically (``renameat2``), so a web server
     never sees a half-built or missing site; elsewhere two quick renames do the job.
@@ -90,17 +117,16 @@ def swap_into_place(new: Path, target: Path) -> None:
         os.rename(new, target)
         return
     if _exchange(new, target):
-        shutil.rmtree(new)  # ``new`` now holds the previous site
+        remove(new)  # ``new`` now holds the previous site
         return
-    old = target.with_name(f".{target.name}.previous")
-    shutil.rmtree(old, ignore_errors=True)
-    os.rename(target, old)
+    old = new.with_name(new.name.replace(".building-", ".old-", 1))
+    os.rename(target, old)  # cleared by remove_dead_staging if this process dies
     try:
         os.rename(new, target)
     except OSError:
         os.rename(old, target)
         raise
-    shutil.rmtree(old)
+    remove(old)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -42,6 +42,10 @@ class Directory:
     providers: list[Provider]  # published: fresh or due for review
     hidden: list[Provider] = field(default_factory=list)  # overdue: kept, not published
     today: date = field(default_factory=clock.today)  # the build date freshness is from
+    # listed_activities(), worked out once for these providers: every list page asks.
+    _listed: tuple[tuple[int, ...], list[Activity]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def all_providers(self) -> list[Provider]:
@@ -50,8 +54,12 @@ class Directory:
 
     def listed_activities(self) -> list[Activity]:
         """Every activity that is not closed, A to Z by name."""
-        found = [a for p in self.providers for a in p.listed_activities]
-        return sorted(found, key=lambda a: (a.name.casefold(), a.provider.name.casefold()))
+        key = tuple(map(id, self.providers))
+        if self._listed is None or self._listed[0] != key:
+            found = [a for p in self.providers for a in p.listed_activities]
+            found.sort(key=lambda a: (a.name.casefold(), a.provider.name.casefold()))
+            self._listed = (key, found)
+        return list(self._listed[1])
 
     def by_domain(self, domain_id: str) -> dict[str, list[Activity]]:
         """A domain's activities grouped by locality (area-wide ones last), in site order."""
@@ -92,11 +100,15 @@ def load_directory(
     *,
     paths: Iterable[Path] | None = None,
     today: date | None = None,
+    known: Mapping[Path, Mapping[str, Any]] | None = None,
 ) -> tuple[Directory, list[Problem]]:
     """Load the site in ``root``; return the directory and every problem found.
 
     ``paths`` limits which provider files are loaded and reported on (files or folders);
     names and slugs are still compared with every file in ``content/providers``.
+    ``known`` gives the data of files unchanged since they passed every check (with the
+    same settings and domains, on this day or before), which are not read or checked
+    again: reading and checking is most of the time a load takes.
     """
     today = today or clock.today()
     content = root / settings.get("PATH", "content")
@@ -111,14 +123,18 @@ def load_directory(
     providers: list[Provider] = []
     names: dict[str, str] = {}
     slugs: dict[str, str] = {}
-    chosen = {f.resolve() for f in files}
-    for other in _provider_files([providers_dir], []):
+    chosen = {f.resolve() for f in files} if paths is not None else set()
+    for other in _provider_files([providers_dir], []) if paths is not None else []:
         if other.resolve() not in chosen:
             if name := _quick_name(other):
                 names.setdefault(_name_key(name), display_path(other))
             slugs.setdefault(other.stem, display_path(other))
+    known = known or {}
     for path in files:
-        provider, found = load_provider(path, list(domains), list(site.localities), today)
+        if path in known:
+            provider, found = build_provider(path.stem, display_path(path), known[path]), []
+        else:
+            provider, found = load_provider(path, list(domains), list(site.localities), today)
         problems += found
         shown = display_path(path)
         if path.stem in slugs:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from entries.schema import labels
 
@@ -60,7 +60,7 @@ def website_text(url: str) -> str:
 def bdi(text: str) -> Markup:
     """User text isolated from what is around it (``<bdi>``), so a name holding
     right-to-left override characters cannot reorder the rest of the line."""
-    return Markup("<bdi>{}</bdi>").format(text)
+    return Markup(f"<bdi>{escape(text)}</bdi>")  # Markup.format is ten times slower
 
 
 def jinja_filters() -> dict[str, Callable[..., Any]]:

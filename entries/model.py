@@ -15,6 +15,16 @@ from entries.safe_markdown import html_to_text, render_markdown
 from entries.schema import activity_properties
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # a whole name: use fullmatch, never match
+# Words in an activity's `when` saying it does not simply happen every week on its
+# schedule's days ("second Tuesday of the month", "every other Wednesday", "eight-week
+# courses", "by appointment", "March to October"): a weekly calendar entry would send
+# people on the wrong days, so such an activity gets none.
+_NOT_EVERY_WEEK = re.compile(
+    r"\b(months?|monthly|fortnight(ly)?|every other|alternate|courses?|terms?|appointments?|"
+    r"booked|between|choose|suits?|january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)\b",
+    re.IGNORECASE,
+)
 ALL_LOCALITIES = "all"
 FRESH, DUE, OVERDUE = "fresh", "due", "overdue"
 
@@ -182,6 +192,19 @@ class Activity:
         return activity_path(self.provider.slug, self.slug)
 
     @property
+    def runs_every_week(self) -> bool:
+        """Whether its ``schedule`` is a plain weekly timetable that a calendar can repeat."""
+        return bool(self.schedule) and not _NOT_EVERY_WEEK.search(self.when)
+
+    @property
+    def calendar_url(self) -> str | None:
+        """Its "Add to calendar" file, from the site's root, if it runs every week and is
+        not paused; written with the open data (:mod:`open_data.calendar`)."""
+        if not self.runs_every_week or self.is_paused:
+            return None
+        return f"{self.url}{self.slug}.ics"
+
+    @property
     def contact(self) -> Contact:
         """The activity's own contact details, each falling back to the provider's."""
         own, parent = self.own_contact, self.provider.contact
@@ -233,6 +256,7 @@ class Provider:
     checked_on: date | None = None
     freshness: str = FRESH  # on the build date: fresh, due (for review) or overdue (hidden)
     activities: list[Activity] = field(default_factory=list)
+    data: Mapping[str, Any] = field(default_factory=dict, repr=False)  # as in the file
 
     @property
     def is_due_for_review(self) -> bool:
@@ -274,6 +298,7 @@ def build_provider(slug: str, source: str, data: Mapping[str, Any]) -> Provider:
         charity_number=data.get("charity_number", ""),
         checked_by=checked.get("by", ""),
         checked_on=date.fromisoformat(checked["on"]) if checked.get("on") else None,
+        data=data,
     )
     items = data["activities"]
     for slug_, item in zip(activity_slugs([a["name"] for a in items]), items, strict=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,13 +33,17 @@ def display_path(path: Path | str) -> str:
     """The path as a volunteer typed it: relative to the current folder when inside it."""
     path = Path(path)
     try:
-        return os.path.relpath(path) if path.is_absolute() and _inside_cwd(path) else str(path)
+        inside = path.is_absolute() and _inside(str(path.parent), os.getcwd())
+        return os.path.relpath(path) if inside else str(path)
     except ValueError:
         return str(path)
 
 
-def _inside_cwd(path: Path) -> bool:
-    return path.resolve().is_relative_to(Path.cwd().resolve())
+@functools.lru_cache(maxsize=64)
+def _inside(folder: str, cwd: str) -> bool:
+    """Whether ``folder`` is in ``cwd``: asked once per folder, not for each of its files
+    (resolving a path is most of the time it takes to show 10,000 of them)."""
+    return Path(folder).resolve().is_relative_to(Path(cwd).resolve())
 
 
 def field_path(parts: tuple[str | int, ...]) -> str:

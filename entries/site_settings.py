@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pelican.settings import read_settings
 
@@ -12,6 +13,11 @@ from entries.directory import SETTINGS_FILE
 
 class NotASite(Exception):
     """The current folder holds no usable ``pelicanconf.py``."""
+
+
+class NoPublicAddress(NotASite):
+    """``PUBLIC_URL`` is not set, or is not a web address: printed sheets, emails and
+    feeds would send people to an address they cannot reach."""
 
 
 def site_settings(root: Path, **override: Any) -> dict[str, Any]:
@@ -45,5 +51,25 @@ def site_path(root: Path, settings: dict[str, Any], name: str) -> Path:
 
 
 def public_url(settings: dict[str, Any]) -> str:
-    """Where people reach the directory: SITEURL once published, else the service's address."""
-    return (settings.get("SITEURL") or settings.get("SERVICE_URL") or "").rstrip("/")
+    """The directory's public address (``PUBLIC_URL``), with no slash at the end.
+
+    Every link that leaves the site starts with it: printed sheets, emails, confirmation
+    links, calendar files, feeds, CSV, the ORUK records and the sitemap. There is no
+    default, so a development address can never reach a patient or a partner's system;
+    a local preview passes its own address instead (``healthdir build --preview``).
+    """
+    url = str(settings.get("PUBLIC_URL") or "").strip().rstrip("/")
+    if not url:
+        raise NoPublicAddress(
+            "The directory's public address is not set. Set PUBLIC_URL in "
+            f"{SETTINGS_FILE} (or HEALTHDIR_PUBLIC_URL in the environment) to the address "
+            "people use, such as https://directory.anytown.example.org, or build a local "
+            "preview with `healthdir build --preview`."
+        )
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise NoPublicAddress(
+            f'PUBLIC_URL "{url}" is not a web address: give the whole address people use, '
+            "starting https://, such as https://directory.anytown.example.org"
+        )
+    return url

@@ -38,6 +38,20 @@ class ActivitySummary:
         """For a ``data-activity`` attribute (the template escapes it) and the index."""
         return json.dumps(asdict(self), ensure_ascii=False)
 
+    def message(self, base_url: str) -> str:
+        """The activity as a short text to send to a phone or by email, or to keep with a
+        calendar entry: enough to get there with no internet, and its page at the
+        directory's public address ``base_url`` for the rest."""
+        lines = [
+            f"{self.name} ({self.provider})",
+            f"When: {self.when}",
+            f"Where: {self.where}",
+            f"Cost: {self.cost}",
+            f"Contact: {self.contact}" if self.contact else "",
+            f"Details: {base_url}{self.url}",
+        ]
+        return "\n".join(line for line in lines if line)
+
     @classmethod
     def from_json(cls, text: str) -> ActivitySummary:
         data = json.loads(text)

@@ -51,6 +51,7 @@ from upkeep.reminders import load_state, reminders_due, send
 from upkeep.secret import secret_key
 
 DATE_HELP = "work as if today were this day (YYYY-MM-DD), to plan ahead or test"
+PREVIEW_URL = "http://127.0.0.1:8000"  # where `healthdir serve` answers by default
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,6 +75,20 @@ def main(argv: list[str] | None = None) -> int:
         "--output", type=Path, default=Path("output"), help="where to publish (default: output)"
     )
     build_cmd.add_argument("--date", type=date.fromisoformat, default=None, help=DATE_HELP)
+    build_cmd.add_argument(
+        "--preview",
+        nargs="?",
+        const=PREVIEW_URL,
+        default="",
+        metavar="ADDRESS",
+        help="a local preview, not for publishing: links that leave the site use ADDRESS "
+        f"(default {PREVIEW_URL}) instead of PUBLIC_URL",
+    )
+    build_cmd.add_argument(
+        "--full",
+        action="store_true",
+        help="make every page again, even those no changed provider file reaches",
+    )
     build_cmd.set_defaults(run=_build)
 
     link = commands.add_parser(
@@ -238,7 +253,13 @@ def _check(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     try:
-        directory = build(Path.cwd(), args.output, today=args.date or clock.today())
+        directory = build(
+            Path.cwd(),
+            args.output,
+            today=args.date or clock.today(),
+            preview=args.preview,
+            full=args.full,
+        )
     except BuildFailed as exc:
         for problem in exc.problems:
             print(problem)
@@ -253,7 +274,8 @@ def _build(args: argparse.Namespace) -> int:
     listed = len(directory.listed_activities())
     print(
         f"Published {_count(listed, 'activity', 'activities')} from "
-        f"{_count(len(directory.providers), 'provider')} to {args.output}."
+        f"{_count(len(directory.providers), 'provider')} to {args.output}"
+        + (f", as a local preview for {args.preview}." if args.preview else ".")
     )
     return 0
 
@@ -330,8 +352,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     from service import create_app
 
-    app = create_app(Path.cwd(), args.output)
-    print(f"Serving the directory at http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
+    root, address = Path.cwd(), f"http://{args.host}:{args.port}"
+    # Without a public address this can only be a local preview: it uses its own.
+    preview = "" if site_settings(root).get("PUBLIC_URL") else address
+    app = create_app(root, args.output, preview=preview)
+    print(f"Serving the directory at {address}/ (Ctrl+C to stop)", flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="healthdir")
     return 0
 
@@ -450,19 +475,21 @@ def _show_submission(sub: Submission, providers: Path, directory: Directory, tod
 def _approve(args: argparse.Namespace) -> int:
     queue, providers, directory = _review_context()
     sub = queue.get(args.id)
+    root = Path.cwd()
+    settings = site_settings(root)
+    # The reply's links need the public address: without it, approve nothing.
+    base_url, link = public_url(settings), _linker(root, settings)
     path = approve(
         queue, sub, providers, directory, clock.today(), args.by, slug=args.slug,
         not_duplicate=args.not_duplicate, as_update_of=args.as_update_of,
     )  # fmt: skip
     print(f"Approved {sub.id}: wrote {path}. Run `healthdir build` to publish it.")
-    root = Path.cwd()
-    settings = site_settings(root)
     message = replies.approval(
         queue.get(sub.id),
         directory.site,
         mail.sender(directory.site.team_email),
-        f"{public_url(settings)}/providers/{path.stem}/",
-        _linker(root, settings)(path.stem),
+        f"{base_url}/providers/{path.stem}/",
+        link(path.stem),
     )
     _reply(message, f"approval of submission {sub.id}")
     return 0
@@ -498,10 +525,9 @@ def _loaded(today: date | None = None) -> tuple[Path, dict, Directory]:
 
 
 def _linker(root: Path, settings: dict) -> Callable[[str], str]:
-    secret = secret_key(root)
-    return lambda slug: confirm_link(
-        slug, settings.get("SERVICE_URL", "http://127.0.0.1:8000"), secret
-    )
+    """Signed confirmation links, at the directory's public address."""
+    base_url, secret = public_url(settings), secret_key(root)
+    return lambda slug: confirm_link(slug, base_url, secret)
 
 
 def _confirm_link(args: argparse.Namespace) -> int:

@@ -1,9 +1,11 @@
 """Build the site and its search index into temporary folders, then swap both in.
 
-A failed build never touches what is already published: Pelican writes into a fresh
-folder beside the output, the index is written beside the live one, and only when both
-are complete do they replace what is there. The index is written in a second process
-while Pelican renders, so a build uses both of a small server's cores.
+A failed build never touches what is already published: Pelican writes into a folder
+beside the output, the index is written beside the live one, and only when both are
+complete do they replace what is there. Provider files are checked on both cores, and
+the index and open data are written in a second process while Pelican renders, so a
+build uses both of a small server's cores. After the first build, only what changed
+provider files reach is made again (:mod:`healthdir.build_state`, :mod:`entries.outputs`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import multiprocessing
 import os
 import shutil
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -24,12 +26,39 @@ from typing import Any
 
 from pelican import Pelican
 
-from entries import Directory, Problem, clock, load_directory
-from entries.atomic import staging_folder, swap_into_place
-from entries.site_settings import public_url, site_path, site_settings
+import entries
+import healthdir
+import open_data
+import plugins.healthdir_directory
+import search
+import theme
+from entries import Directory, Problem, Provider, clock, load_directory
+from entries.atomic import remove_later, staging_folder, swap_into_place
+from entries.directory import load_domains, load_provider
+from entries.outputs import Made, Outputs, Previous, remove_stale
+from entries.site_settings import NoPublicAddress, public_url, site_path, site_settings
+from healthdir.build_state import (
+    BuildState,
+    Fragments,
+    folder_identity,
+    inputs_fingerprint,
+    provider_digests,
+    state_after,
+)
 from open_data.writer import own_pages, write_open_data
-from plugins.healthdir_directory import BUILD_DATE, OPEN_DATA_WRITTEN, PRELOADED
-from search import write_index
+from plugins.healthdir_directory import (
+    BUILD_DATE,
+    FRAGMENTS,
+    OPEN_DATA_WRITTEN,
+    OUTPUTS,
+    PRELOADED,
+)
+from search import update_index, write_index
+
+# Fewer provider files than this to check are checked here: a second process costs more.
+SHARED_CHECKS = 100
+# The packages whose code decides what a build writes: a change to any means a full build.
+CODE = (entries, open_data, search, theme, plugins.healthdir_directory, healthdir)
 
 
 class BuildFailed(Exception):
@@ -41,35 +70,68 @@ class BuildFailed(Exception):
 
 
 def build(
-    root: Path, output: Path, today: date | None = None, index: Path | None = None
+    root: Path,
+    output: Path,
+    today: date | None = None,
+    index: Path | None = None,
+    preview: str = "",
+    full: bool = False,
 ) -> Directory:
     """Check the content in ``root``, build the site and its search index, publish both.
 
     The index goes to the site's ``SEARCH_INDEX`` folder unless ``index`` says otherwise.
+    A build for publishing needs the site's ``PUBLIC_URL``; a local ``preview`` gives the
+    address it is served at instead, so no development address is ever published.
+    Unless ``full``, a build after one that left its state (:mod:`healthdir.build_state`)
+    makes again only what changed provider files reach, and takes the rest as published.
+    The site it replaces is kept beside it as the spare, for the next build to build in.
     """
     today = today or clock.today()
-    settings = site_settings(root)
-    directory, problems = load_directory(root, settings, today=today)
+    address = {"PUBLIC_URL": preview} if preview else {}
+    settings = site_settings(root, **address)
+    try:
+        base_url = public_url(settings)
+    except NoPublicAddress as exc:
+        raise BuildFailed(str(exc)) from exc
+    output = output.resolve()
+    live_index = (index or site_path(root, settings, "SEARCH_INDEX")).resolve()
+    inputs = inputs_fingerprint(settings, CODE)
+    digests = provider_digests(Path(settings["PATH"]) / "providers")
+    state = BuildState.read(live_index)
+    if state and not (output.is_dir() and folder_identity(output) == state.output):
+        state = None  # it describes another folder than the published one
+    usable = state and not full and state.inputs == inputs and today >= state.today
+    before = state if usable else None
+    known = before.known(digests) if before else {}
+    checked = _checked_on_both_cores([p for p in digests if p not in known], settings, today)
+    known |= {path: data for path, (data, _) in checked.items()}
+    directory, problems = load_directory(root, settings, today=today, known=known)
     if problems:
         raise BuildFailed("The content has problems, so nothing was published.", problems)
+    _keep_details({path.stem: details for path, (_, details) in checked.items()}, directory)
+    previous = before.previous(output, directory, digests) if before else None
 
-    output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    live_index = (index or site_path(root, settings, "SEARCH_INDEX")).resolve()
     staging = staging_folder(output)
     index_staging = staging_folder(live_index)
     try:
-        data = (
-            directory,
-            staging,
-            public_url(settings),
-            settings["SITENAME"],
-            own_pages(Path(settings["PATH"])),
-        )
-        with _alongside(_index_and_data, directory, index_staging, data) as indexed:
-            _run_pelican(root, staging, directory, today)
-        indexed.result()
-        swap_into_place(staging, output)
+        present = _spare(output, staging, before, inputs)
+        outputs = (previous, (state.gen if state else 0) + 1, present)
+        pages = Outputs(staging, directory, *outputs)
+        fragments = before.fragments_kept(previous.changed) if before and previous else Fragments()
+        data = (staging, base_url, settings["SITENAME"], own_pages(Path(settings["PATH"])))
+        changes = _search_changes(directory, before, previous, live_index)
+        job = (directory, index_staging, changes, data, outputs)
+        with _alongside(_index_and_data, *job) as done:
+            _run_pelican(root, staging, directory, today, address, pages, fragments)
+        made = pages.made | done.result()
+        remove_stale(staging, present, made)
+        os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
+        after = state_after(inputs, directory, digests, staging, made, pages.gen, state, fragments)
+        after.write(index_staging)
+        spare = spare_folder(output)
+        keep = (lambda old: os.rename(old, spare)) if state else None
+        swap_into_place(staging, output, remove=keep or (lambda old: remove_later(old, output)))
         swap_into_place(index_staging, live_index)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -78,11 +140,96 @@ def build(
     return directory
 
 
-def _run_pelican(root: Path, staging: Path, directory: Directory, today: date) -> None:
+def _checked_on_both_cores(
+    paths: list[Path], settings: dict[str, Any], today: date
+) -> dict[Path, tuple[Mapping[str, Any], list[tuple[str, str]]]]:
+    """The data of each of ``paths`` that passes every check of its own, and its
+    activities' details as HTML and as text, half of them in a second process: reading,
+    checking and rendering the details is most of a build's work before the pages.
+
+    What fails is left out, for :func:`load_directory` to check again and report.
+    """
+    domains, _ = load_domains(Path(settings["PATH"]) / "domains")
+    ids = (list(domains), list(settings.get("LOCALITIES") or {}), today)
+    if len(paths) < SHARED_CHECKS:
+        return _passing(paths, *ids)
+    half = len(paths) // 2
+    with _alongside(_passing, paths[half:], *ids) as theirs:
+        mine = _passing(paths[:half], *ids)
+    return mine | theirs.result()
+
+
+def _passing(
+    paths: list[Path], domain_ids: list[str], locality_ids: list[str], today: date
+) -> dict[Path, tuple[Mapping[str, Any], list[tuple[str, str]]]]:
+    passed = {}
+    for path in paths:
+        provider, _ = load_provider(path, domain_ids, locality_ids, today)
+        if provider is not None:
+            details = [(a.details_html, a.details_text) for a in provider.activities]
+            passed[path] = (provider.data, details)
+    return passed
+
+
+def _keep_details(details: Mapping[str, list[tuple[str, str]]], directory: Directory) -> None:
+    """Give the activities the details already rendered (by slug of their provider), so
+    that neither the pages nor the index renders them again (they are cached properties,
+    kept in the instance)."""
+    for provider in directory.all_providers:
+        for activity, (html, text) in zip(
+            provider.activities, details.get(provider.slug, ()), strict=False
+        ):
+            activity.__dict__.update(details_html=html, details_text=text)
+
+
+def spare_folder(output: Path) -> Path:
+    """Where the site published before the live one is kept: ``.<output>.spare``."""
+    return output.with_name(f".{output.name}.spare")
+
+
+def _spare(output: Path, staging: Path, state: BuildState | None, inputs: str) -> dict[str, int]:
+    """Build in the spare when the state of an incremental build describes it and it was
+    made from the same inputs: then only the files changed since it was published need
+    work. It takes the place of the empty ``staging``; any other spare is removed.
+    Returns what ``staging`` now holds (path -> generation)."""
+    spare = spare_folder(output)
+    if not spare.is_dir():
+        return {}
+    if state and state.spare == folder_identity(spare) and state.spare_inputs == inputs:
+        os.rename(spare, staging)
+        return state.spare_made
+    remove_later(spare, output)
+    return {}
+
+
+def _search_changes(
+    directory: Directory, before: BuildState | None, previous: Previous | None, index: Path
+) -> tuple[Path, list[str], list[Provider]] | None:
+    """For an incremental build: the published index, the keys of the documents of
+    changed providers, and the changed providers to index again."""
+    if before is None or previous is None:
+        return None
+    gone = [
+        key
+        for slug in sorted(previous.changed)
+        if slug in before.providers
+        for key in before.providers[slug].indexed
+    ]
+    return index, gone, [p for p in directory.providers if p.slug in previous.changed]
+
+
+def _run_pelican(
+    root: Path,
+    staging: Path,
+    directory: Directory,
+    today: date,
+    address: dict[str, str],
+    pages: Outputs,
+    fragments: Fragments,
+) -> None:
+    handed = {PRELOADED: directory, BUILD_DATE: today, OUTPUTS: pages, FRAGMENTS: fragments}
     settings = site_settings(
-        root,
-        OUTPUT_PATH=str(staging),
-        **{PRELOADED: directory, OPEN_DATA_WRITTEN: True, BUILD_DATE: today},
+        root, OUTPUT_PATH=str(staging), **address, **handed, **{OPEN_DATA_WRITTEN: True}
     )
     errors = _ErrorCounter()
     logging.getLogger().addHandler(errors)
@@ -95,13 +242,25 @@ def _run_pelican(root: Path, staging: Path, directory: Directory, today: date) -
         logging.getLogger().removeHandler(errors)
     if errors.messages:
         raise BuildFailed("Pelican reported errors: " + "; ".join(errors.messages))
-    os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
 
 
-def _index_and_data(directory: Directory, index_folder: Path, data: tuple[Any, ...]) -> None:
-    """The second process's share of a build: the search index, then the open data."""
-    write_index(directory, index_folder)
-    write_open_data(*data)
+def _index_and_data(
+    directory: Directory,
+    index_folder: Path,
+    changes: tuple[Path, list[str], list[Provider]] | None,
+    data: tuple[Any, ...],
+    outputs: tuple[Previous | None, int, dict[str, int]],
+) -> dict[str, Made]:
+    """The second process's share of a build: the search index (only the changed
+    providers' documents, given ``changes``), then the open data. Returns what each open
+    data file was made from."""
+    if changes is None:
+        write_index(directory, index_folder)
+    else:
+        update_index(directory, index_folder, *changes)
+    files = Outputs(data[0], directory, *outputs)
+    write_open_data(directory, *data, outputs=files)
+    return files.made
 
 
 @contextlib.contextmanager

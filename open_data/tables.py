@@ -72,12 +72,13 @@ class Cell:
 def provision(directory: Directory) -> dict[str, dict[str, Cell]]:
     """domain id -> locality id -> :class:`Cell`, in site order."""
     table: dict[str, dict[str, Cell]] = {}
+    listed = directory.listed_activities()
     for domain_id in directory.domains:
         table[domain_id] = {}
         for locality in directory.site.localities:
             found = [
                 a
-                for a in directory.listed_activities()
+                for a in listed
                 if domain_id in a.domains and a.locality in (locality, ALL_LOCALITIES)
             ]
             table[domain_id][locality] = Cell(

@@ -3,82 +3,106 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
-from entries import Directory
+from entries import Activity, Directory, Provider
+from entries.outputs import Outputs
 from open_data import oruk
+from open_data.calendar import write_calendars
 from open_data.tables import activities_csv, provision_csv
 from open_data.web import atom_feed, site_urls, sitemap
 
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+T = TypeVar("T", Activity, Provider)
 
 
 def write_open_data(
-    directory: Directory, output: Path, base_url: str, title: str, pages: list[str]
+    directory: Directory,
+    output: Path,
+    base_url: str,
+    title: str,
+    pages: list[str],
+    outputs: Outputs | None = None,
 ) -> None:
-    """``data/`` (ORUK-shaped JSON and CSV), ``sitemap.xml`` and ``feeds/activities.atom``."""
-    data = output / "data"
-    services = [oruk.service(a, directory, base_url) for a in directory.listed_activities()]
-    organizations = [
-        oruk.organization(p, base_url) for p in directory.providers if p.listed_activities
-    ]
-    _records(data, "services", services)
-    _records(data, "organizations", organizations)
-    taxonomy = oruk.taxonomy(directory, base_url)
-    _json(data / "taxonomies.json", oruk.page([taxonomy]))
-    _json(data / "taxonomy_terms.json", oruk.page(taxonomy["taxonomy_terms"]))
-    _json(
-        data / "index.json",
-        {
-            "title": f"{title}: open data",
-            "description": "An Open Referral UK-shaped feed of every live activity (HSDS 3.0, UK profile). Static files, not a query API.",
-            "licence": LICENCE,
-            "updated": directory.today.isoformat(),
-            "files": [
-                "services.json",
-                "services/<id>.json",
-                "organizations.json",
-                "organizations/<id>.json",
-                "taxonomies.json",
-                "taxonomy_terms.json",
-                "activities.csv",
-                "provision.csv",
-            ],
-        },
+    """``data/`` (ORUK-shaped JSON and CSV), ``sitemap.xml``, ``feeds/activities.atom``
+    and each weekly activity's calendar file, through ``outputs`` when a build records
+    what each file is made from (:mod:`entries.outputs`)."""
+    out = outputs or Outputs(output, directory)
+    listed = directory.listed_activities()
+    providers = [p for p in directory.providers if p.listed_activities]
+    _records(out, "services", listed, lambda a, d: oruk.service(a, d, base_url))
+    _records(out, "organizations", providers, lambda p, d: oruk.organization(p, base_url))
+    out.file("data/taxonomies.json", lambda d: _json(oruk.page([oruk.taxonomy(d, base_url)])))
+    out.file(
+        "data/taxonomy_terms.json",
+        lambda d: _json(oruk.page(oruk.taxonomy(d, base_url)["taxonomy_terms"])),
     )
-    (data / "activities.csv").write_text(activities_csv(directory, base_url), encoding="utf-8")
-    (data / "provision.csv").write_text(provision_csv(directory), encoding="utf-8")
-    (output / "sitemap.xml").write_text(
-        sitemap(site_urls(directory, pages), base_url), encoding="utf-8"
+    out.file(
+        "data/index.json",
+        lambda d: _json(
+            {
+                "title": f"{title}: open data",
+                "description": "An Open Referral UK-shaped feed of every live activity (HSDS 3.0, UK profile). Static files, not a query API.",
+                "licence": LICENCE,
+                "updated": d.today.isoformat(),
+                "files": [
+                    "services.json",
+                    "services/<id>.json",
+                    "organizations.json",
+                    "organizations/<id>.json",
+                    "taxonomies.json",
+                    "taxonomy_terms.json",
+                    "activities.csv",
+                    "provision.csv",
+                ],
+            }
+        ),
     )
-    (output / "feeds").mkdir(exist_ok=True)
-    (output / "feeds" / "activities.atom").write_text(
-        atom_feed(directory, base_url, title), encoding="utf-8"
-    )
+    out.file("data/activities.csv", lambda d: activities_csv(d, base_url))
+    out.file("data/provision.csv", provision_csv)
+    out.file("sitemap.xml", lambda d: sitemap(site_urls(d, pages), base_url))
+    out.file("feeds/activities.atom", lambda d: atom_feed(d, base_url, title))
+    write_calendars(directory, out, base_url, title)
 
 
-def _records(data: Path, kind: str, records: list[dict]) -> None:
+def _records(
+    out: Outputs,
+    kind: str,
+    items: Sequence[T],
+    record: Callable[[T, Directory], dict[str, Any]],
+) -> None:
     """``<kind>.json`` (one page of all records) and ``<kind>/<id>.json`` (each record).
 
-    Each record is encoded once and the page is assembled from the same text.
+    Each record is encoded once, in its own file, and the page is assembled from the same
+    text (taken from the published file when the record has not changed).
     """
-    texts = [json.dumps(record, ensure_ascii=False) for record in records]
-    (data / kind).mkdir(parents=True, exist_ok=True)
-    for record, text in zip(records, texts, strict=True):
-        (data / kind / f"{record['id']}.json").write_text(text, encoding="utf-8")
+    texts = [
+        out.text(
+            f"data/{kind}/{_record_id(item)}.json",
+            lambda d, item=item: json.dumps(record(item, d), ensure_ascii=False),
+            uses=item,
+        )
+        for item in items
+    ]
     wrapper = json.dumps(
         oruk.page([])
         | {"contents": None, "size": len(texts), "total_items": len(texts), "empty": not texts}
     )
-    (data / f"{kind}.json").write_text(
-        wrapper.replace('"contents": null', '"contents": [' + ",".join(texts) + "]"),
-        encoding="utf-8",
+    out.file(
+        f"data/{kind}.json",
+        lambda d: wrapper.replace('"contents": null', '"contents": [' + ",".join(texts) + "]"),
+        uses=items,
     )
 
 
-def _json(path: Path, data: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+def _record_id(item: Activity | Provider) -> str:
+    return oruk.service_id(item) if isinstance(item, Activity) else oruk.organization_id(item)
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False)
 
 
 def own_pages(content: Path) -> list[str]:

@@ -3,13 +3,14 @@
 Everything else uses this small interface:
 
 - :func:`build_index` writes an index of every listed activity into a folder;
+  :func:`update_index` copies one with only the changed providers' documents redone;
 - :class:`SearchIndex` opens one and answers :meth:`SearchIndex.search` with ranked
   results, facet counts, a "did you mean" suggestion and highlighted snippets;
 - :class:`Filters` holds the filters a link worker can combine.
 """
 
 from search.facets import FACETS, Filters
-from search.indexing import build_index, write_index
+from search.indexing import build_index, update_index, write_index
 from search.querying import Result, SearchIndex, SearchResults
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "SearchIndex",
     "SearchResults",
     "build_index",
+    "update_index",
     "write_index",
 ]

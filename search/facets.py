@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from entries.model import ALL_LOCALITIES
+from entries.model import ALL_LOCALITIES, Domain, Site
 from entries.schema import labels
 from entries.text_safety import one_line
 
@@ -153,6 +153,53 @@ class Filters:
 
     def __repr__(self) -> str:
         return f"Filters({self.active()!r})"
+
+
+def facet_options(
+    filters: Filters,
+    site: Site,
+    domains: Mapping[str, Domain],
+    counts: Mapping[str, Mapping[str, int]] | None = None,
+    languages: Mapping[str, str] | None = None,
+    names: Iterable[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Every facet (or those ``names``), with each choice's words, whether it is chosen
+    and, given ``counts``, how many activities choosing it would show; the search page
+    and the filters on topic and area pages both show them. Topics and areas are named
+    by the site, languages by the index (``languages``). Choices never vanish when
+    nothing is found, so a person can always undo what emptied the page."""
+    from_site = {
+        "domain": {key: domain.title for key, domain in domains.items()},
+        "locality": {key: site.locality_name(key) for key in site.localities},
+        "language": dict(languages or {}),
+    }
+    wanted = set(FACET if names is None else names)
+    options = []
+    for facet in FACETS:
+        if facet.name not in wanted:
+            continue
+        choices = from_site.get(facet.name, facet.labels())
+        if facet.toggle:
+            choices = {facet.toggle: f"{choices[facet.toggle]} only"}
+        chosen = filters.get(facet.name)
+        choices = {**choices, **{value: value for value in chosen if value not in choices}}
+        options.append(
+            {
+                "facet": facet,
+                "choices": [
+                    {
+                        "value": value,
+                        "text": text,
+                        "count": None
+                        if counts is None
+                        else counts.get(facet.name, {}).get(value, 0),
+                        "selected": value in chosen,
+                    }
+                    for value, text in choices.items()
+                ],
+            }
+        )
+    return options
 
 
 def _tidy(facet: Facet, given: Any) -> tuple[str, ...]:

@@ -176,6 +176,7 @@ class SearchIndex:
         self._language_names: dict[str, str] = {}
         self._places: dict[str, str] = {}  # an area's name, normalised -> its locality id
         self._lat = self._lon = np.zeros(0, dtype=np.float32)
+        self._live = np.zeros(0, dtype=bool)  # the documents not deleted
         self._locality_points: dict[str, Point] = {}
 
     def search(
@@ -296,15 +297,19 @@ class SearchIndex:
             for name in TEXT_WEIGHTS:
                 for term in reader.field_terms(name):
                     self._posting(name, term)
-        stored = list(reader.iter_docs())
+        stored = list(reader.iter_docs())  # not those deleted by an incremental build
         self._stored = dict(stored)  # read once: results need them on every search
+        self._live = np.zeros(self._count, dtype=bool)
+        self._live[list(self._stored)] = True
         by_name = sorted((fields["name"].casefold(), doc) for doc, fields in stored)
         self._by_name = np.array([doc for _, doc in by_name], dtype=np.int64)
         self._name_rank = np.empty(self._count, dtype=np.int64)
-        self._name_rank[self._by_name] = np.arange(self._count)
-        points = [fields.get("point") for _, fields in stored]
-        self._lat = np.array([p[0] if p else np.nan for p in points], dtype=np.float32)
-        self._lon = np.array([p[1] if p else np.nan for p in points], dtype=np.float32)
+        self._name_rank[self._by_name] = np.arange(len(self._by_name))
+        self._lat = np.full(self._count, np.nan, dtype=np.float32)
+        self._lon = np.full(self._count, np.nan, dtype=np.float32)
+        for doc, fields in stored:
+            if point := fields.get("point"):
+                self._lat[doc], self._lon[doc] = point
         self._locality_points = _centres(stored)
         self._places = {
             normalise(fields["locality_name"]): fields["locality"]
@@ -448,8 +453,9 @@ class SearchIndex:
             docs: list[int] = []
             weights: list[float] = []
             if key in searcher.reader():
-                scorer = searcher.weighting.scorer(searcher, fieldname, text)
-                matcher = searcher.reader().postings(fieldname, text, scorer=scorer)
+                # The searcher's, not the reader's: an index an incremental build
+                # updated has several segments, and documents deleted from them.
+                matcher = searcher.postings(fieldname, text)
                 while matcher.is_active():
                     docs.append(matcher.id())
                     weights.append(matcher.score())
@@ -531,7 +537,7 @@ class SearchIndex:
         return found
 
     def _all(self) -> np.ndarray:
-        return np.ones(self._count, dtype=bool)
+        return self._live.copy()
 
     def _docs(self, facet_name: str, value: str) -> np.ndarray:
         """The activities a facet's value selects (with the facet's ``everywhere`` value)."""

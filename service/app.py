@@ -15,7 +15,7 @@ from werkzeug.security import safe_join
 import theme
 from entries.directory import load_domains
 from entries.model import Site
-from entries.site_settings import site_path, site_settings
+from entries.site_settings import public_url, site_path, site_settings
 from registration.queue import SubmissionQueue
 from search import SearchIndex
 from search.unmet_need import UnmetNeed
@@ -38,14 +38,16 @@ def create_app(
     unmet_need: Path | None = None,
     submissions: Path | None = None,
     form_rate_limit: str | None = None,
+    preview: str = "",
 ) -> Flask:
     """The service for the site in ``root``, serving the built site from ``output``.
 
     ``index``, ``unmet_need`` and ``submissions`` override where the settings say those
-    live; ``form_rate_limit`` how many forms one client may send (default 10 an hour).
+    live; ``form_rate_limit`` how many forms one client may send (default 10 an hour);
+    ``preview`` is a local preview's address, used instead of the site's ``PUBLIC_URL``.
     """
     root = Path(root).resolve()
-    settings = site_settings(root)
+    settings = site_settings(root, **({"PUBLIC_URL": preview} if preview else {}))
     app = Flask(__name__, static_folder=None, template_folder=None)
     app.config.update(
         SECRET_KEY=secret_key(root),
@@ -93,6 +95,7 @@ def _configure_theme(app: Flask, root: Path, settings: dict[str, Any]) -> None:
     app.jinja_env.globals.update(
         SITENAME=settings["SITENAME"],
         SITEURL=settings.get("SITEURL", ""),
+        PUBLIC_URL=public_url(settings),
         SEARCH_URL=settings.get("SEARCH_URL", "/search"),
         site=Site.from_settings(settings),
         domains=domains,

@@ -11,8 +11,9 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 
 from entries import clock
 from entries.text_safety import one_line
-from search import FACETS, Filters, SearchResults
+from search import Filters, SearchResults
 from search.distance import DEFAULT_WITHIN, SORTS, WITHIN_CHOICES, UnknownPlace
+from search.facets import facet_options
 from search.querying import MAX_QUERY_CHARS, MissingIndex
 from search.unmet_need import MAX_MESSAGE_CHARS
 from service.shared import api_error, form_rate_limit, limiter, services
@@ -160,39 +161,15 @@ def _render_search(
 
 
 def _filter_options(found: SearchResults | None, filters: Filters) -> list[dict[str, Any]]:
-    """Every facet in the table, with each choice's words, whether it is chosen and how
-    many activities choosing it would show. Choices never vanish when nothing is found,
-    so a person can always undo what emptied the page."""
+    """Every facet, with how many activities each choice would show (none before a search)."""
     env = current_app.jinja_env.globals
-    site, domains = env["site"], env["domains"]
-    from_site = {
-        "domain": {key: d.title for key, d in domains.items()},
-        "locality": {key: site.locality_name(key) for key in site.localities},
-        "language": found.labels.get("language", {}) if found else {},
-    }
-    counts = found.facets if found else {}
-    options = []
-    for facet in FACETS:
-        choices = from_site.get(facet.name, facet.labels())
-        if facet.toggle:
-            choices = {facet.toggle: f"{choices[facet.toggle]} only"}
-        chosen = filters.get(facet.name)
-        choices = {**choices, **{value: value for value in chosen if value not in choices}}
-        options.append(
-            {
-                "facet": facet,
-                "choices": [
-                    {
-                        "value": value,
-                        "text": text,
-                        "count": counts.get(facet.name, {}).get(value, 0) if found else None,
-                        "selected": value in chosen,
-                    }
-                    for value, text in choices.items()
-                ],
-            }
-        )
-    return options
+    return facet_options(
+        filters,
+        env["site"],
+        env["domains"],
+        counts=found.facets if found else None,
+        languages=found.labels.get("language", {}) if found else None,
+    )
 
 
 def _showing(

@@ -11,7 +11,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import REPO, TODAY
+from conftest import PUBLIC_URL, REPO, TODAY
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -128,8 +128,8 @@ def test_sitemap_and_atom_feed(sample_output: Path) -> None:
     locs = [
         e.text for e in ET.parse(sample_output / "sitemap.xml").getroot().findall("s:url/s:loc", ns)
     ]
-    assert "http://127.0.0.1:8000/" in locs
-    assert all(f"http://127.0.0.1:8000/{a.url}" in locs for a in LISTED)
+    assert f"{PUBLIC_URL}/" in locs
+    assert all(f"{PUBLIC_URL}/{a.url}" in locs for a in LISTED)
     atom = ET.parse(sample_output / "feeds/activities.atom").getroot()
     entries = atom.findall("{http://www.w3.org/2005/Atom}entry")
     assert 0 < len(entries) <= 50
@@ -187,9 +187,7 @@ def test_leaflets_list_live_activities(sample_output: Path, kind: str) -> None:
 def test_sitemap_lists_every_page_and_only_pages(sample_output: Path) -> None:
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     root = ET.parse(sample_output / "sitemap.xml").getroot()
-    listed = {
-        e.text.removeprefix("http://127.0.0.1:8000/") for e in root.findall("s:url/s:loc", ns)
-    }
+    listed = {e.text.removeprefix(f"{PUBLIC_URL}/") for e in root.findall("s:url/s:loc", ns)}
     built = {
         str(p.parent.relative_to(sample_output)).replace(".", "")
         + ("/" if p.parent != sample_output else "")

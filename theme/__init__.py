@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from typing import Any
 
 from jinja2 import (
     BaseLoader,
@@ -14,13 +15,14 @@ from jinja2 import (
     PackageLoader,
     pass_context,
 )
-from jinja2.runtime import Context
+from jinja2.runtime import Context, Macro
 from markupsafe import Markup
 
 from entries.formatting import jinja_filters
 from entries.model import Activity
 from entries.summary import ActivitySummary, summarise
 from open_data.web import json_ld
+from search.facets import Filters, facet_options
 
 # The NHS.UK frontend's one inline script (it marks the page as having JavaScript). It is
 # kept here so the web service can allow exactly this script in its Content-Security-Policy.
@@ -47,8 +49,9 @@ def configure(env: Environment, loader: BaseLoader) -> None:
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(jinja_filters())
-    env.filters.update(summary=_summary, json_ld=json_ld)
+    env.filters.update(summary=_summary, json_ld=json_ld, once=_once)
     env.globals["js_enabled_script"] = Markup(JS_ENABLED_SCRIPT)
+    env.globals["filter_options"] = _filter_options
 
 
 @pass_context
@@ -56,3 +59,26 @@ def _summary(context: Context, activity: Activity) -> ActivitySummary:
     """``activity | summary``: what the ``activity_item`` macro shows, and the card "Add
     to my list" keeps."""
     return summarise(activity, context["site"].locality_name(activity.locality))
+
+
+@pass_context
+def _once(context: Context, activity: Activity, macro: Macro, *args: Any) -> Markup:
+    """``activity | once(activity_item, 3, true)``: the macro for the activity's summary,
+    made once per build when the build keeps its ``fragments`` (a dictionary in the
+    context, as the Pelican plugin does): each activity is listed on several pages, and
+    thousands are listed on a topic page."""
+    fragments = context.get("fragments")
+    key = "|".join(map(str, (activity.url, *args)))
+    if fragments is None or key not in fragments:
+        made = macro(_summary(context, activity), *args)
+        if fragments is None:
+            return made
+        fragments[key] = made
+    return Markup(fragments[key])
+
+
+@pass_context
+def _filter_options(context: Context, names: list[str]) -> list[dict[str, Any]]:
+    """``filter_options(["locality", "day", "free"])``: those filters of the search page,
+    nothing chosen yet, for a topic or area page to send to the search."""
+    return facet_options(Filters(), context["site"], context["domains"], names=names)

@@ -9,13 +9,15 @@ from pelican import signals
 
 from .generator import (
     BUILD_DATE,
+    FRAGMENTS,
     OPEN_DATA_WRITTEN,
+    OUTPUTS,
     PRELOADED,
     DirectoryGenerator,
     configure_jinja,
 )
 
-__all__ = ["BUILD_DATE", "OPEN_DATA_WRITTEN", "PRELOADED", "register"]
+__all__ = ["BUILD_DATE", "FRAGMENTS", "OPEN_DATA_WRITTEN", "OUTPUTS", "PRELOADED", "register"]
 
 
 def get_generators(pelican_object):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from pelican.generators import Generator
 
@@ -13,6 +15,7 @@ import theme
 from entries import Directory, clock, load_directory
 from entries.freshness import confirmed_within
 from entries.model import ALL_LOCALITIES
+from entries.outputs import Outputs, Reading, providers_in
 from entries.site_settings import public_url
 from open_data.tables import provision
 from open_data.writer import own_pages, write_open_data
@@ -24,6 +27,11 @@ log = logging.getLogger(__name__)
 PRELOADED = "HEALTHDIR_DIRECTORY"
 BUILD_DATE = "HEALTHDIR_BUILD_DATE"
 OPEN_DATA_WRITTEN = "HEALTHDIR_OPEN_DATA_WRITTEN"
+# ...and where its pages go: an `entries.outputs.Outputs` that records what each is made
+# from and, in an incremental build, links the unchanged ones from the published site.
+OUTPUTS = "HEALTHDIR_OUTPUTS"
+# ...and the activities' list items it already has (`once` in theme/__init__.py), by key.
+FRAGMENTS = "HEALTHDIR_FRAGMENTS"
 
 ASSETS = ("css/healthdir.css", "js/nhsuk-frontend.min.js")
 
@@ -36,6 +44,9 @@ def configure_jinja(generator: Generator) -> None:
     """Let every template use the NHS.UK frontend macros, escaping all text by default."""
     theme.configure(generator.env, generator.env.loader)
     generator.env.auto_reload = False  # one build, fixed templates: no stat() per use
+    # Compiled templates kept between builds (checked against their source): compiling
+    # them is a good part of a rebuild after one change.
+    generator.env.bytecode_cache = FileSystemBytecodeCache(pattern="healthdir-build-%s.cache")
 
 
 class DirectoryGenerator(Generator):
@@ -53,6 +64,7 @@ class DirectoryGenerator(Generator):
             domains=directory.domains,
             ALL_LOCALITIES=ALL_LOCALITIES,
             PUBLIC_URL=public_url(self.settings),
+            fragments=self.settings.get(FRAGMENTS, {}),
         )
         self.context["footer_html"] = Markup(
             self.get_template("partials/footer").render(self.context)
@@ -82,6 +94,7 @@ class DirectoryGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         self.writer = writer
         d = self.directory
+        self.outputs = self.settings.get(OUTPUTS) or Outputs(Path(self.output_path), d)
         self._page("index.html", "index", "")
         self._page("domains/index.html", "domains", "domains/")
         for domain in d.domains.values():
@@ -119,8 +132,10 @@ class DirectoryGenerator(Generator):
             "freshness/index.html",
             "freshness",
             "freshness/",
-            shares=[confirmed_within(d, 6), confirmed_within(d, 12)],
-            today=d.today,
+            derived=lambda r: {
+                "shares": [confirmed_within(r, 6), confirmed_within(r, 12)],
+                "today": r.today,
+            },
         )
         # Static hosting has no search service: /search explains and offers browsing.
         self._page("search/index.html", "search_fallback", "search/")
@@ -136,7 +151,12 @@ class DirectoryGenerator(Generator):
             )
             self._page(f"leaflets/localities/{locality_id}/index.html", "leaflet", f"leaflets/localities/{locality_id}/",
                        title=f"Groups and activities in {name}", activities=items, back=f"localities/{locality_id}/")  # fmt: skip
-        self._page("provision/index.html", "provision", "provision/", table=provision(d))
+        self._page(
+            "provision/index.html",
+            "provision",
+            "provision/",
+            derived=lambda r: {"table": provision(r)},
+        )
         if not self.settings.get(OPEN_DATA_WRITTEN):  # `healthdir build` writes it alongside
             write_open_data(
                 d,
@@ -144,9 +164,27 @@ class DirectoryGenerator(Generator):
                 public_url(self.settings),
                 self.settings["SITENAME"],
                 own_pages(Path(self.settings["PATH"])),
+                self.outputs,
             )
 
-    def _page(self, save_as: str, template: str, url: str, **values: Any) -> None:
+    def _page(
+        self,
+        save_as: str,
+        template: str,
+        url: str,
+        derived: Callable[[Directory], dict[str, Any]] | None = None,
+        **values: Any,
+    ) -> None:
+        """Write one page from ``values`` (and what ``derived`` works out from the whole
+        directory), recording what it was made from; in an incremental build, a page that
+        would come out the same is linked from the published site instead."""
+        reading = Reading(self.directory)  # what the page reads of the whole directory
+        if derived:
+            values.update(derived(reading))
+        uses = providers_in(values)
+        if self.outputs.reuse(save_as, uses, reading.reads):
+            return
         self.writer.write_file(
-            save_as, self.get_template(template), self.context, url=url, **values
+            save_as, self.get_template(template), self.context, url=url, directory=reading, **values
         )
+        self.outputs.record(save_as, uses, reading.reads)

@@ -1,0 +1,199 @@
+"""What each file of a build is made from, so that the next build makes again only what
+a change reaches.
+
+Every file a build writes goes through :class:`Outputs`, which records what it was made
+from: the providers whose objects were handed to it (``uses``: the activities of a topic
+page, a provider and its activities, every provider for a count), and what the code that
+made it read of the whole directory (:class:`Reading`: the build date, or everything).
+That record is the build's manifest. The next build, told which providers changed since
+(:class:`Previous`), takes every file none of whose providers changed, and that read
+nothing that changed, from the published site as a hard link instead of making it again;
+or, building in the site published before that one (the spare), leaves such a file as
+it is when it is already the published one (the same generation).
+
+A file made from the objects it was given depends on exactly them: a topic page lists
+the activities of that topic, so a provider that joins or leaves the topic is among the
+objects it is given now or was given before, and both are compared.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from entries.directory import Directory
+from entries.model import Activity, Provider
+
+DATE = "date"  # read the build date
+EVERYTHING = "everything"  # read the directory as a whole: any provider's change reaches it
+# What of a directory a file may read without depending on any provider.
+_SETTINGS = frozenset({"site", "domains"})
+
+
+@dataclass(frozen=True)
+class Made:
+    """One file of the manifest: the providers it was made from, what else it read, and
+    the build (generation) that made what it holds."""
+
+    uses: frozenset[str]  # provider slugs
+    reads: frozenset[str] = frozenset()  # DATE, EVERYTHING
+    gen: int = 0
+
+    def to_json(self) -> list[Any]:
+        return [list(self.uses), list(self.reads), self.gen]
+
+    @classmethod
+    def from_json(cls, value: list[Any]) -> Made:
+        return cls(frozenset(value[0]), frozenset(value[1]), value[2])
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The published site and what changed since it was built."""
+
+    folder: Path  # the published output
+    made: Mapping[str, Made]  # its manifest
+    changed: frozenset[str]  # providers added, removed, edited, or fresh/due/hidden anew
+    new_date: bool  # built for another day than the published site
+
+    def still_true(self, made: Made, uses: frozenset[str], reads: frozenset[str]) -> bool:
+        """Whether a file made from ``made`` before, and from ``uses`` now, is the same."""
+        if self.changed and (EVERYTHING in made.reads or EVERYTHING in reads):
+            return False
+        if self.new_date and (DATE in made.reads or DATE in reads):
+            return False
+        return self.changed.isdisjoint(made.uses) and self.changed.isdisjoint(uses)
+
+
+class Reading:
+    """A directory that notes what is read of it, for a file being made from it.
+
+    Its settings (``site``, ``domains``) are free; ``today`` is the build date; anything
+    else is the directory as a whole.
+    """
+
+    def __init__(self, directory: Directory) -> None:
+        self._directory = directory
+        self.reads: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "today":
+            self.reads.add(DATE)
+        elif name not in _SETTINGS:
+            self.reads.add(EVERYTHING)
+        return getattr(self._directory, name)
+
+
+def providers_in(value: object) -> frozenset[str]:
+    """The slugs of every provider in ``value``: providers and activities, in any lists,
+    tuples, sets and dictionaries (their values)."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Activity):
+            found.add(item.provider.slug)
+        elif isinstance(item, Provider):
+            found.add(item.slug)
+        elif isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            stack.extend(item)
+    return frozenset(found)
+
+
+@dataclass
+class Outputs:
+    """Writes a build's files into ``folder`` and records what each was made from.
+
+    With ``previous``, a file that would come out the same is taken from the published
+    site instead. ``present`` is what ``folder`` already holds (the spare's manifest:
+    path -> generation), empty for a fresh folder. A file there is never written into,
+    as it may be a link to a published one: it is removed first.
+    """
+
+    folder: Path
+    directory: Directory
+    previous: Previous | None = None
+    gen: int = 1  # this build's generation
+    present: Mapping[str, int] = field(default_factory=dict)
+    made: dict[str, Made] = field(default_factory=dict)
+
+    def reuse(self, path: str, uses: frozenset[str], reads: Iterable[str] = ()) -> bool:
+        """Keep ``path`` as the published site has it if it would come out the same, and
+        say so; otherwise make room for it to be made."""
+        before = self.previous.made.get(path) if self.previous else None
+        if (
+            before is not None
+            and self.previous.still_true(before, uses, frozenset(reads))  # type: ignore[union-attr]
+            and (self.present.get(path) == before.gen or self._link(path))
+        ):
+            self.made[path] = Made(uses, before.reads | frozenset(reads), before.gen)
+            return True
+        if path in self.present:
+            _unlink(self.folder / path)
+        return False
+
+    def _link(self, path: str) -> bool:
+        target = self.folder / path
+        if path in self.present:
+            _unlink(target)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(self.previous.folder / path, target)  # type: ignore[union-attr]
+        except FileNotFoundError:  # gone from the published site: make it again
+            return False
+        return True
+
+    def record(self, path: str, uses: frozenset[str], reads: Iterable[str]) -> None:
+        """Note a file just made (by someone else, such as Pelican's writer)."""
+        self.made[path] = Made(uses, frozenset(reads), self.gen)
+
+    def file(self, path: str, make: Callable[[Directory], str], uses: object = ()) -> None:
+        """Write ``make(directory)`` to ``path``, made from ``uses``, unless the published
+        file would do."""
+        self._file(path, make, uses)
+
+    def text(self, path: str, make: Callable[[Directory], str], uses: object = ()) -> str:
+        """:meth:`file`, and the file's text (read back if the published file did)."""
+        text = self._file(path, make, uses)
+        if text is None:
+            with open(self.folder / path, encoding="utf-8", newline="") as published:
+                return published.read()
+        return text
+
+    def _file(self, path: str, make: Callable[[Directory], str], uses: object) -> str | None:
+        slugs = providers_in(uses)
+        if self.reuse(path, slugs):
+            return None
+        reading = Reading(self.directory)
+        text = make(reading)  # type: ignore[arg-type]  # a Reading reads as a Directory
+        target = self.folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        self.record(path, slugs, reading.reads)
+        return text
+
+
+def remove_stale(folder: Path, present: Iterable[str], made: Mapping[str, Made]) -> None:
+    """Remove from ``folder`` the files it held that this build did not make or keep, and
+    the folders that leaves empty."""
+    for path in present:
+        if path not in made:
+            target = folder / path
+            _unlink(target)
+            for parent in target.parents:
+                if parent == folder or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)

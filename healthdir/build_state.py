@@ -1,0 +1,273 @@
+"""What the published site was built from, so that the next build can make only what
+changed (issue 16).
+
+Every build leaves a state file in the search index's folder, swapped in with it: the
+fingerprint of everything but the provider files (code, templates, settings, domains and
+pages), the build date, each provider file's digest, freshness, checked data and indexed
+activities, the manifest of every output file (:mod:`entries.outputs`), and which output
+folder it describes. The next build compares. If anything but provider files changed, or
+the date went back, or the published folder is not the one the state describes, it
+builds everything; otherwise only what the changed providers reach.
+
+The site published before (the spare, kept beside the output) is described too: an
+incremental build builds in it, so that only files changed since need any work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from entries import Directory
+from entries.outputs import Made, Previous
+
+STATE_FILE = "build-state.json"
+FORMAT = 1
+# Libraries whose version changes what a build writes.
+LIBRARIES = (
+    "pelican", "Whoosh-Reloaded", "Jinja2", "MarkupSafe", "Markdown", "nh3",
+    "nhsuk-frontend-jinja", "PyYAML", "jsonschema",
+)  # fmt: skip
+# Settings that say where this build writes, not what it writes.
+_WHERE = {"OUTPUT_PATH"}
+# The code's own files: Python and the data it reads (the schema, postcodes, synonyms).
+# Templates and styles count as the theme's, from the folder the settings name.
+CODE_FILES = {".py", ".json", ".yaml", ".csv"}
+
+
+@dataclass(frozen=True)
+class ProviderState:
+    """One valid provider file as the published site was built from it."""
+
+    digest: str
+    freshness: str
+    data: Mapping[str, Any]
+    indexed: tuple[str, ...]  # its documents' keys in the search index
+
+
+@dataclass
+class BuildState:
+    """What the published site and search index were built from."""
+
+    inputs: str
+    today: date
+    output: tuple[int, int, int]  # the output folder: device, inode, modification time
+    gen: int = 1  # this build's generation: one more than the last
+    providers: dict[str, ProviderState] = field(default_factory=dict)
+    made: dict[str, Made] = field(default_factory=dict)
+    # The site published before this one, now the spare: its folder, inputs, manifest.
+    spare: tuple[int, int, int] | None = None
+    spare_inputs: str = ""
+    spare_made: dict[str, int] = field(default_factory=dict)  # path -> generation
+    # Each activity's list item as made (theme's `once`), by key ("activities/<slug>/…").
+    fragments: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, folder: Path) -> BuildState | None:
+        """The state in the index ``folder``; ``None`` if there is none or it is unusable."""
+        try:
+            raw = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+            if raw.get("format") != FORMAT:
+                return None
+            return cls(
+                inputs=raw["inputs"],
+                today=date.fromisoformat(raw["today"]),
+                output=tuple(raw["output"]),  # type: ignore[arg-type]
+                gen=raw["gen"],
+                providers={
+                    slug: ProviderState(p["digest"], p["freshness"], p["data"], tuple(p["indexed"]))
+                    for slug, p in raw["providers"].items()
+                },
+                made={path: Made.from_json(value) for path, value in raw["made"].items()},
+                spare=tuple(raw["spare"]) if raw["spare"] else None,  # type: ignore[arg-type]
+                spare_inputs=raw["spare_inputs"],
+                spare_made=raw["spare_made"],
+                fragments=raw["fragments"],
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def write(self, folder: Path) -> None:
+        raw = {
+            "format": FORMAT,
+            "inputs": self.inputs,
+            "today": self.today.isoformat(),
+            "output": list(self.output),
+            "gen": self.gen,
+            "providers": {
+                slug: {
+                    "digest": p.digest,
+                    "freshness": p.freshness,
+                    "data": p.data,
+                    "indexed": list(p.indexed),
+                }
+                for slug, p in self.providers.items()
+            },
+            "made": {path: made.to_json() for path, made in self.made.items()},
+            "spare": list(self.spare) if self.spare else None,
+            "spare_inputs": self.spare_inputs,
+            "spare_made": self.spare_made,
+            "fragments": self.fragments,
+        }
+        (folder / STATE_FILE).write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+
+    def known(self, digests: Mapping[Path, str]) -> dict[Path, Mapping[str, Any]]:
+        """The checked data of the provider files in ``digests`` that have not changed."""
+        known = {}
+        for path, digest in digests.items():
+            before = self.providers.get(path.stem)
+            if before is not None and before.digest == digest:
+                known[path] = before.data
+        return known
+
+    def fragments_kept(self, changed: frozenset[str]) -> Fragments:
+        """The list items of the activities of providers that have not ``changed``."""
+        return Fragments(
+            {
+                key: html
+                for key, html in self.fragments.items()
+                if key.split("/", 2)[1] not in changed
+            }
+        )
+
+    def previous(
+        self, published: Path, directory: Directory, digests: Mapping[Path, str]
+    ) -> Previous:
+        """The published site, and which providers changed since it was built."""
+        by_slug = _by_slug(digests)
+        now = {p.slug: (by_slug.get(p.slug, ""), p.freshness) for p in directory.all_providers}
+        before = {slug: (p.digest, p.freshness) for slug, p in self.providers.items()}
+        changed = {slug for slug in now.keys() | before.keys() if now.get(slug) != before.get(slug)}
+        return Previous(
+            folder=published,
+            made=self.made,
+            changed=frozenset(changed),
+            new_date=directory.today != self.today,
+        )
+
+
+def state_after(
+    inputs: str,
+    directory: Directory,
+    digests: Mapping[Path, str],
+    output: Path,
+    made: Mapping[str, Made],
+    gen: int,
+    spare: BuildState | None,
+    fragments: Fragments,
+) -> BuildState:
+    """The state a build leaves: what it was made from, the ``output`` it made, and the
+    site it replaces (described by ``spare``, its state), which it keeps as the spare."""
+    listed, by_slug = {p.slug for p in directory.providers}, _by_slug(digests)
+    return BuildState(
+        inputs=inputs,
+        today=directory.today,
+        output=folder_identity(output),
+        gen=gen,
+        spare=spare.output if spare else None,
+        spare_inputs=spare.inputs if spare else "",
+        spare_made={path: m.gen for path, m in spare.made.items()} if spare else {},
+        fragments=fragments.shared(),
+        providers={
+            p.slug: ProviderState(
+                digest=by_slug.get(p.slug, ""),
+                freshness=p.freshness,
+                data=p.data,
+                indexed=tuple(
+                    f"{p.slug}/{a.slug}" for a in p.listed_activities if p.slug in listed
+                ),
+            )
+            for p in directory.all_providers
+        },
+        made=dict(made),
+    )
+
+
+class Fragments(dict[str, str]):
+    """The list items a build makes (the theme's ``once``, by key), noting which more than
+    one page asked for: those, and those kept from the last build, are worth keeping for
+    the next. An item shown on its provider's page alone is not: that page is made again
+    only when the provider changes, and the item with it."""
+
+    def __init__(self, kept: Mapping[str, str] | None = None) -> None:
+        super().__init__(kept or {})
+        self._asked = Counter(dict.fromkeys(self, 2))
+
+    def __getitem__(self, key: str) -> str:
+        self._asked[key] += 1
+        return super().__getitem__(key)
+
+    def shared(self) -> dict[str, str]:
+        return {key: html for key, html in self.items() if self._asked[key] > 1}
+
+
+def folder_identity(folder: Path) -> tuple[int, int, int]:
+    """Which folder this is: a renamed folder keeps it, a replaced one does not."""
+    info = os.stat(folder)
+    return (info.st_dev, info.st_ino, info.st_mtime_ns)
+
+
+def provider_digests(folder: Path) -> dict[Path, str]:
+    """Each provider file's content digest: what tells an edited file from the same one."""
+    return {
+        path: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.glob("*.yaml"))
+        if path.is_file()
+    }
+
+
+def inputs_fingerprint(settings: Mapping[str, Any], code: Iterable[ModuleType]) -> str:
+    """One digest of everything a build reads besides the provider files: the code (the
+    ``code`` packages' files, Python and the libraries' versions), the theme, the
+    settings, and the content that is not a provider (domains, pages)."""
+    digest = hashlib.sha256()
+    digest.update(sys.version.encode())
+    for name in LIBRARIES:
+        digest.update(f"{name}=={metadata.version(name)}\n".encode())
+    for module in code:
+        _hash_folder(digest, Path(module.__file__ or "").parent, suffixes=CODE_FILES)
+    _hash_folder(digest, Path(settings["THEME"]))
+    content = Path(settings["PATH"])
+    _hash_folder(digest, content, skip=content / "providers")
+    wanted = {k: _plain(v) for k, v in settings.items() if k not in _WHERE and k.isupper()}
+    digest.update(json.dumps(wanted, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def _hash_folder(
+    digest: Any, folder: Path, skip: Path | None = None, suffixes: set[str] | None = None
+) -> None:
+    for path in sorted(folder.rglob("*")):
+        if "__pycache__" in path.parts or not path.is_file():
+            continue
+        if (skip and path.is_relative_to(skip)) or (suffixes and path.suffix not in suffixes):
+            continue
+        digest.update(str(path.relative_to(folder)).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def _plain(value: Any) -> Any:
+    """A setting as plain data; a value of another kind (a module, a function) by its
+    type, since its ``repr`` changes from run to run."""
+    if isinstance(value, str | int | float | bool | type(None)):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_plain(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
+    return type(value).__qualname__
+
+
+def _by_slug(digests: Mapping[Path, str]) -> dict[str, str]:
+    return {path.stem: digest for path, digest in digests.items()}
