@@ -571,12 +571,12 @@ def executable(name: str) -> str:
 @dataclass
 class Run:
     seconds: float
-    peak_mb: float  # the most memory its processes held at once, together
+    peak_mb: float  # the most memory its processes held at once, together (PSS)
     stdout: str
 
 
 def timed_run(label: str, command: list[str], cwd: Path) -> Run:
-    """Run ``command``; its wall-clock seconds and peak memory (sampled every 20 ms)."""
+    """Run ``command``; its wall-clock seconds and peak memory (sampled every 50 ms)."""
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -596,11 +596,12 @@ def timed_run(label: str, command: list[str], cwd: Path) -> Run:
 
 
 def _sample_memory(process: subprocess.Popen[str], peak: list[int]) -> None:
-    """Keep in ``peak[0]`` the largest total resident memory (kB) of ``process`` and
-    its descendants (Linux's /proc; elsewhere nothing is measured)."""
+    """Keep in ``peak[0]`` the largest memory (kB) ``process`` and its descendants held
+    together (Linux's /proc; elsewhere nothing is measured). Each process counts its
+    share of the pages it shares (PSS): a forked worker shares most of the build's."""
     while process.poll() is None:
-        peak[0] = max(peak[0], sum(_rss_kb(pid) for pid in _tree(process.pid)))
-        time.sleep(0.02)
+        peak[0] = max(peak[0], sum(_pss_kb(pid) for pid in _tree(process.pid)))
+        time.sleep(0.05)
 
 
 def _tree(pid: int) -> list[int]:
@@ -616,10 +617,10 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _rss_kb(pid: int) -> int:
+def _pss_kb(pid: int) -> int:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return int(line.split()[1])
     except OSError:
         pass

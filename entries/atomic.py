@@ -60,9 +60,10 @@ def staging_folder(target: Path) -> Path:
 
 def remove_dead_staging(target: Path) -> list[Path]:
     """Remove staging folders beside ``target`` left by builds whose process has gone, and
-    replaced folders whose removal (:func:`remove_later`) was cut short.
+    old copies (:func:`remove_later`) whose removal may have been cut short, without
+    waiting for either: a build of a big site must not wait for the last one's leftovers.
 
-    Folders of builds still running are left alone. Returns what was removed.
+    Folders of builds still running are left alone. Returns what is being removed.
     """
     removed = []
     for kind in ("building", "old"):
@@ -70,7 +71,10 @@ def remove_dead_staging(target: Path) -> list[Path]:
         for folder in target.parent.glob(f"{prefix}*"):
             pid = folder.name.removeprefix(prefix).split("-", 1)[0]
             if folder.is_dir() and (not pid.isdigit() or not _running(int(pid))):
-                shutil.rmtree(folder, ignore_errors=True)
+                if kind == "building":
+                    remove_later(folder, target)
+                else:  # perhaps still being removed: removing it twice does no harm
+                    _remove_in_background(folder)
                 removed.append(folder)
     return removed
 
@@ -83,6 +87,10 @@ def remove_later(folder: Path, target: Path) -> None:
     prefix = f".{target.name}.old-{os.getpid()}-"
     old = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     os.rename(folder, old)  # over the empty folder just made
+    _remove_in_background(old)
+
+
+def _remove_in_background(old: Path) -> None:
     try:
         subprocess.Popen(
             ["rm", "-rf", "--", str(old)],

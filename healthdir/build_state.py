@@ -226,11 +226,14 @@ def provider_digests(folder: Path) -> dict[Path, str]:
     }
 
 
-def inputs_fingerprint(settings: Mapping[str, Any], code: Iterable[ModuleType]) -> str:
+def inputs_fingerprint(
+    settings_file: Path, settings: Mapping[str, Any], code: Iterable[ModuleType]
+) -> str:
     """One digest of everything a build reads besides the provider files: the code (the
     ``code`` packages' files, Python and the libraries' versions), the theme, the
-    settings, and the content that is not a provider (domains, pages)."""
-    digest = hashlib.sha256()
+    settings (the file, and the values it gives), and the content that is not a provider
+    (domains, pages)."""
+    digest = hashlib.sha256(settings_file.read_bytes())
     digest.update(sys.version.encode())
     for name in LIBRARIES:
         digest.update(f"{name}=={metadata.version(name)}\n".encode())

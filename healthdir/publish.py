@@ -34,7 +34,7 @@ import search
 import theme
 from entries import Directory, Problem, Provider, clock, load_directory
 from entries.atomic import remove_later, staging_folder, swap_into_place
-from entries.directory import load_domains, load_provider
+from entries.directory import SETTINGS_FILE, load_domains, load_provider
 from entries.outputs import Made, Outputs, Previous, remove_stale
 from entries.site_settings import NoPublicAddress, public_url, site_path, site_settings
 from healthdir.build_state import (
@@ -95,7 +95,7 @@ def build(
         raise BuildFailed(str(exc)) from exc
     output = output.resolve()
     live_index = (index or site_path(root, settings, "SEARCH_INDEX")).resolve()
-    inputs = inputs_fingerprint(settings, CODE)
+    inputs = inputs_fingerprint(root / SETTINGS_FILE, settings, CODE)
     digests = provider_digests(Path(settings["PATH"]) / "providers")
     state = BuildState.read(live_index)
     if state and not (output.is_dir() and folder_identity(output) == state.output):
@@ -121,10 +121,14 @@ def build(
         fragments = before.fragments_kept(previous.changed) if before and previous else Fragments()
         data = (staging, base_url, settings["SITENAME"], own_pages(Path(settings["PATH"])))
         changes = _search_changes(directory, before, previous, live_index)
-        job = (directory, index_staging, changes, data, outputs)
-        with _alongside(_index_and_data, *job) as done:
+        # Open data goes with the lighter share: Pelican's in a full build (writing the
+        # whole index takes longer than the pages), the index's in an incremental one.
+        there = changes is not None
+        job = (directory, index_staging, changes, data if there else None, outputs)
+        with _alongside(_second_share, *job) as done:
             _run_pelican(root, staging, directory, today, address, pages, fragments)
-        made = pages.made | done.result()
+            here = {} if there else _open_data(directory, data, outputs)
+        made = pages.made | done.result() | here
         remove_stale(staging, present, made)
         os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
         after = state_after(inputs, directory, digests, staging, made, pages.gen, state, fragments)
@@ -244,20 +248,28 @@ def _run_pelican(
         raise BuildFailed("Pelican reported errors: " + "; ".join(errors.messages))
 
 
-def _index_and_data(
+def _second_share(
     directory: Directory,
     index_folder: Path,
     changes: tuple[Path, list[str], list[Provider]] | None,
-    data: tuple[Any, ...],
+    data: tuple[Any, ...] | None,
     outputs: tuple[Previous | None, int, dict[str, int]],
 ) -> dict[str, Made]:
     """The second process's share of a build: the search index (only the changed
-    providers' documents, given ``changes``), then the open data. Returns what each open
-    data file was made from."""
+    providers' documents, given ``changes``), then the open data if given it."""
     if changes is None:
         write_index(directory, index_folder)
     else:
         update_index(directory, index_folder, *changes)
+    return _open_data(directory, data, outputs) if data else {}
+
+
+def _open_data(
+    directory: Directory,
+    data: tuple[Any, ...],
+    outputs: tuple[Previous | None, int, dict[str, int]],
+) -> dict[str, Made]:
+    """Write the open data; return what each file was made from."""
     files = Outputs(data[0], directory, *outputs)
     write_open_data(directory, *data, outputs=files)
     return files.made

@@ -19,6 +19,10 @@ from search.fields import schema, word_pairs
 
 DUE_FOR_REVIEW_BOOST = 0.8  # ranks below an equally relevant, freshly confirmed activity
 LOCK = "MAIN_WRITELOCK"  # Whoosh's lock file: each index folder has its own
+# Whoosh sorts a segment's postings in memory up to its limit, then on disk, and merges
+# them in Python: beyond a few thousand documents, several segments are written faster
+# than one (at 20,000, a third faster), and a search reads them all the same.
+SEGMENT_DOCUMENTS = 2_000
 
 
 def build_index(directory: Directory, path: Path) -> int:
@@ -37,13 +41,15 @@ def build_index(directory: Directory, path: Path) -> int:
 
 
 def write_index(directory: Directory, folder: Path) -> int:
-    """Write an index of every listed activity into the empty ``folder``."""
+    """Write an index of every listed activity into the empty ``folder``, in segments of
+    :data:`SEGMENT_DOCUMENTS` (A to Z, so their documents' numbers are in that order)."""
     ix = index.create_in(str(folder), schema())
-    writer = _remembering_lengths(ix.writer(limitmb=128))
     activities = directory.listed_activities()
-    for activity in activities:
-        writer.add_document(**_document(directory, activity))
-    writer.commit(optimize=True)
+    for start in range(0, len(activities), SEGMENT_DOCUMENTS):
+        writer = _remembering_lengths(ix.writer(limitmb=128))
+        for activity in activities[start : start + SEGMENT_DOCUMENTS]:
+            writer.add_document(**_document(directory, activity))
+        writer.commit(merge=False)
     return len(activities)
 
 

@@ -26,10 +26,13 @@ WALK = "activities/millbrook-walkers/health-walk/index.html"
 CHOIR = "activities/riverside-choir/community-choir/index.html"
 
 
-def group(name: str, activity: str, domain: str, locality: str, confirmed: str) -> str:
+def group(
+    name: str, activity: str, domain: str, locality: str, confirmed: str, postcode: str = "AB1 2CD"
+) -> str:
     """Another valid provider file, made from the shelter's."""
     return (
-        GOOD_PROVIDER.replace("Anytown Cat and Dog Shelter", name)
+        GOOD_PROVIDER.replace("AB1 2CD", postcode)
+        .replace("Anytown Cat and Dog Shelter", name)
         .replace("Dog walking volunteers", activity)
         .replace("[physical-activity, volunteering]", f"[{domain}]")
         .replace("locality: north", f"locality: {locality}")
@@ -37,7 +40,9 @@ def group(name: str, activity: str, domain: str, locality: str, confirmed: str) 
     )
 
 
-WALKERS = group("Millbrook Walkers", "Health walk", "physical-activity", "south", "2026-11-20")
+WALKERS = group(
+    "Millbrook Walkers", "Health walk", "physical-activity", "south", "2026-11-20", "AB2 8XB"
+)
 CHOIR_FILE = group("Riverside Choir", "Community choir", "arts-for-health", "all", "2026-09-01")
 
 
@@ -79,6 +84,11 @@ def assert_same_as_full_build(site: Path, today: date = TODAY) -> None:
     for word in ("walk", "choir", "dogs"):
         found = {r.activity for r in SearchIndex(site / "search-index").search(word).results}
         assert found == {r.activity for r in SearchIndex(full / "index").search(word).results}
+    near = [
+        {(r.activity, r.distance_text) for r in SearchIndex(i).search("", near="AB1 2CD").results}
+        for i in (site / "search-index", full / "index")
+    ]
+    assert near[0] == near[1]  # distances from the right venues
 
 
 def test_editing_a_provider_makes_again_only_what_it_reaches(built: Path) -> None:
