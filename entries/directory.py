@@ -131,12 +131,12 @@ def load_directory(
             slugs.setdefault(other.stem, display_path(other))
     known = known or {}
     for path in files:
+        shown = display_path(path)
         if path in known:
-            provider, found = build_provider(path.stem, display_path(path), known[path]), []
+            provider, found = build_provider(path.stem, shown, known[path]), []
         else:
             provider, found = load_provider(path, list(domains), list(site.localities), today)
         problems += found
-        shown = display_path(path)
         if path.stem in slugs:
             problems.append(
                 Problem(

@@ -1,11 +1,14 @@
 """What the published site was built from, so that the next build can make only what
 changed (issue 16).
 
-Every build leaves a state file in the search index's folder, swapped in with it: the
+Every build leaves its state in the search index's folder, swapped in with it: the
 fingerprint of everything but the provider files (code, templates, settings, domains and
-pages), the build date, each provider file's digest, freshness, checked data and indexed
-activities, the manifest of every output file (:mod:`entries.outputs`), and which output
-folder it describes. The next build compares. If anything but provider files changed, or
+pages), the build date and which output folder it describes (``build-state.json``); and
+each provider file's digest, size and time, freshness, checked data and indexed
+activities, and the manifest of every output file (:mod:`entries.outputs`), which only an
+incremental build reads (``build-state-details``, in :mod:`marshal`'s format: ten times
+quicker to write than JSON, at 100 MB for 10,000 providers; a build writes it and reads
+it back with the same Python, which the fingerprint includes). The next build compares. If anything but provider files changed, or
 the date went back, or the published folder is not the one the state describes, it
 builds everything; otherwise only what the changed providers reach.
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import sys
 from collections import Counter
@@ -25,14 +29,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import metadata
 from pathlib import Path
+from stat import S_ISREG
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 from entries import Directory
 from entries.outputs import Made, Previous
 
+T = TypeVar("T")
 STATE_FILE = "build-state.json"
-FORMAT = 1
+DETAILS_FILE = "build-state-details"
+FORMAT = 2
 # Libraries whose version changes what a build writes.
 LIBRARIES = (
     "pelican", "Whoosh-Reloaded", "Jinja2", "MarkupSafe", "Markdown", "nh3",
@@ -50,6 +57,7 @@ class ProviderState:
     """One valid provider file as the published site was built from it."""
 
     digest: str
+    stat: tuple[int, int]  # size and modification time: the same, the file is taken as read
     freshness: str
     data: Mapping[str, Any]
     indexed: tuple[str, ...]  # its documents' keys in the search index
@@ -74,7 +82,8 @@ class BuildState:
 
     @classmethod
     def read(cls, folder: Path) -> BuildState | None:
-        """The state in the index ``folder``; ``None`` if there is none or it is unusable."""
+        """The state in the index ``folder``, without its details (:meth:`read_details`);
+        ``None`` if there is none or it is unusable."""
         try:
             raw = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
             if raw.get("format") != FORMAT:
@@ -84,29 +93,44 @@ class BuildState:
                 today=date.fromisoformat(raw["today"]),
                 output=tuple(raw["output"]),  # type: ignore[arg-type]
                 gen=raw["gen"],
-                providers={
-                    slug: ProviderState(p["digest"], p["freshness"], p["data"], tuple(p["indexed"]))
-                    for slug, p in raw["providers"].items()
-                },
-                made={path: Made.from_json(value) for path, value in raw["made"].items()},
                 spare=tuple(raw["spare"]) if raw["spare"] else None,  # type: ignore[arg-type]
                 spare_inputs=raw["spare_inputs"],
-                spare_made=raw["spare_made"],
-                fragments=raw["fragments"],
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
+    def read_details(self, folder: Path) -> bool:
+        """Read the providers, the manifests and the list items; say if they were there."""
+        try:
+            raw = marshal.loads((folder / DETAILS_FILE).read_bytes())
+            self.providers = {
+                slug: ProviderState(
+                    p["digest"], tuple(p["stat"]), p["freshness"], p["data"], tuple(p["indexed"])
+                )
+                for slug, p in raw["providers"].items()
+            }
+            self.made = {path: Made.from_json(value) for path, value in raw["made"].items()}
+            self.spare_made = raw["spare_made"]
+            self.fragments = raw["fragments"]
+        except (OSError, ValueError, KeyError, TypeError, EOFError):
+            return False
+        return True
+
     def write(self, folder: Path) -> None:
-        raw = {
+        header = {
             "format": FORMAT,
             "inputs": self.inputs,
             "today": self.today.isoformat(),
             "output": list(self.output),
             "gen": self.gen,
+            "spare": list(self.spare) if self.spare else None,
+            "spare_inputs": self.spare_inputs,
+        }
+        details = {
             "providers": {
                 slug: {
                     "digest": p.digest,
+                    "stat": list(p.stat),
                     "freshness": p.freshness,
                     "data": p.data,
                     "indexed": list(p.indexed),
@@ -114,21 +138,21 @@ class BuildState:
                 for slug, p in self.providers.items()
             },
             "made": {path: made.to_json() for path, made in self.made.items()},
-            "spare": list(self.spare) if self.spare else None,
-            "spare_inputs": self.spare_inputs,
             "spare_made": self.spare_made,
             "fragments": self.fragments,
         }
-        (folder / STATE_FILE).write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+        (folder / DETAILS_FILE).write_bytes(marshal.dumps(details))
+        (folder / STATE_FILE).write_text(json.dumps(header), encoding="utf-8")
 
-    def known(self, digests: Mapping[Path, str]) -> dict[Path, Mapping[str, Any]]:
-        """The checked data of the provider files in ``digests`` that have not changed."""
-        known = {}
-        for path, digest in digests.items():
+    def unchanged(self, stats: Mapping[Path, tuple[int, int]]) -> dict[Path, ProviderState]:
+        """The provider files in ``stats`` of the same size and time as when last built:
+        taken as unchanged, like ``git status`` does, without being read again."""
+        unchanged = {}
+        for path, stat in stats.items():
             before = self.providers.get(path.stem)
-            if before is not None and before.digest == digest:
-                known[path] = before.data
-        return known
+            if before is not None and before.stat == stat:
+                unchanged[path] = before
+        return unchanged
 
     def fragments_kept(self, changed: frozenset[str]) -> Fragments:
         """The list items of the activities of providers that have not ``changed``."""
@@ -160,6 +184,7 @@ def state_after(
     inputs: str,
     directory: Directory,
     digests: Mapping[Path, str],
+    stats: Mapping[Path, tuple[int, int]],
     output: Path,
     made: Mapping[str, Made],
     gen: int,
@@ -168,7 +193,11 @@ def state_after(
 ) -> BuildState:
     """The state a build leaves: what it was made from, the ``output`` it made, and the
     site it replaces (described by ``spare``, its state), which it keeps as the spare."""
-    listed, by_slug = {p.slug for p in directory.providers}, _by_slug(digests)
+    listed, by_slug, stat_of = (
+        {p.slug for p in directory.providers},
+        _by_slug(digests),
+        _by_slug(stats),
+    )
     return BuildState(
         inputs=inputs,
         today=directory.today,
@@ -181,6 +210,7 @@ def state_after(
         providers={
             p.slug: ProviderState(
                 digest=by_slug.get(p.slug, ""),
+                stat=stat_of.get(p.slug, (0, 0)),
                 freshness=p.freshness,
                 data=p.data,
                 indexed=tuple(
@@ -217,13 +247,19 @@ def folder_identity(folder: Path) -> tuple[int, int, int]:
     return (info.st_dev, info.st_ino, info.st_mtime_ns)
 
 
-def provider_digests(folder: Path) -> dict[Path, str]:
-    """Each provider file's content digest: what tells an edited file from the same one."""
-    return {
-        path: hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.glob("*.yaml"))
-        if path.is_file()
-    }
+def provider_stats(folder: Path) -> dict[Path, tuple[int, int]]:
+    """Each provider file's size and modification time (in nanoseconds)."""
+    stats = {}
+    for path in sorted(folder.glob("*.yaml")):
+        info = path.stat()
+        if S_ISREG(info.st_mode):
+            stats[path] = (info.st_size, info.st_mtime_ns)
+    return stats
+
+
+def digest(content: bytes) -> str:
+    """A provider file's content digest: what tells an edited file from the same one."""
+    return hashlib.sha256(content).hexdigest()
 
 
 def inputs_fingerprint(
@@ -272,5 +308,5 @@ def _plain(value: Any) -> Any:
     return type(value).__qualname__
 
 
-def _by_slug(digests: Mapping[Path, str]) -> dict[str, str]:
-    return {path.stem: digest for path, digest in digests.items()}
+def _by_slug(by_path: Mapping[Path, T]) -> dict[str, T]:
+    return {path.stem: value for path, value in by_path.items()}

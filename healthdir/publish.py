@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import io
 import logging
 import multiprocessing
@@ -40,9 +41,10 @@ from entries.site_settings import NoPublicAddress, public_url, site_path, site_s
 from healthdir.build_state import (
     BuildState,
     Fragments,
+    digest,
     folder_identity,
     inputs_fingerprint,
-    provider_digests,
+    provider_stats,
     state_after,
 )
 from open_data.writer import own_pages, write_open_data
@@ -96,19 +98,22 @@ def build(
     output = output.resolve()
     live_index = (index or site_path(root, settings, "SEARCH_INDEX")).resolve()
     inputs = inputs_fingerprint(root / SETTINGS_FILE, settings, CODE)
-    digests = provider_digests(Path(settings["PATH"]) / "providers")
+    stats = provider_stats(Path(settings["PATH"]) / "providers")
     state = BuildState.read(live_index)
     if state and not (output.is_dir() and folder_identity(output) == state.output):
         state = None  # it describes another folder than the published one
     usable = state and not full and state.inputs == inputs and today >= state.today
-    before = state if usable else None
-    known = before.known(digests) if before else {}
-    checked = _checked_on_both_cores([p for p in digests if p not in known], settings, today)
-    known |= {path: data for path, (data, _) in checked.items()}
+    before = state if usable and state.read_details(live_index) else None
+    unchanged = before.unchanged(stats) if before else {}
+    checked = _checked_on_both_cores([p for p in stats if p not in unchanged], settings, today)
+    digests = {path: p.digest for path, p in unchanged.items()}
+    digests |= {path: digest for path, (digest, _, _) in checked.items()}
+    known = {path: p.data for path, p in unchanged.items()}
+    known |= {path: data for path, (_, data, _) in checked.items()}
     directory, problems = load_directory(root, settings, today=today, known=known)
     if problems:
         raise BuildFailed("The content has problems, so nothing was published.", problems)
-    _keep_details({path.stem: details for path, (_, details) in checked.items()}, directory)
+    _keep_details({path.stem: details for path, (_, _, details) in checked.items()}, directory)
     previous = before.previous(output, directory, digests) if before else None
 
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -131,10 +136,13 @@ def build(
         made = pages.made | done.result() | here
         remove_stale(staging, present, made)
         os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
-        after = state_after(inputs, directory, digests, staging, made, pages.gen, state, fragments)
+        files = (digests, stats)
+        after = state_after(inputs, directory, *files, staging, made, pages.gen, before, fragments)
         after.write(index_staging)
+        # After an incremental build the site it replaces is kept as the spare, for the
+        # next to build in. After a full one it would have nothing in common with the new.
         spare = spare_folder(output)
-        keep = (lambda old: os.rename(old, spare)) if state else None
+        keep = (lambda old: os.rename(old, spare)) if before else None
         swap_into_place(staging, output, remove=keep or (lambda old: remove_later(old, output)))
         swap_into_place(index_staging, live_index)
     except BaseException:
@@ -146,10 +154,10 @@ def build(
 
 def _checked_on_both_cores(
     paths: list[Path], settings: dict[str, Any], today: date
-) -> dict[Path, tuple[Mapping[str, Any], list[tuple[str, str]]]]:
-    """The data of each of ``paths`` that passes every check of its own, and its
-    activities' details as HTML and as text, half of them in a second process: reading,
-    checking and rendering the details is most of a build's work before the pages.
+) -> dict[Path, tuple[str, Mapping[str, Any], list[tuple[str, str]]]]:
+    """The digest and data of each of ``paths`` that passes every check of its own, and
+    its activities' details as HTML and as text, half of them in a second process:
+    reading, checking and rendering the details is most of a build's work before pages.
 
     What fails is left out, for :func:`load_directory` to check again and report.
     """
@@ -165,13 +173,13 @@ def _checked_on_both_cores(
 
 def _passing(
     paths: list[Path], domain_ids: list[str], locality_ids: list[str], today: date
-) -> dict[Path, tuple[Mapping[str, Any], list[tuple[str, str]]]]:
+) -> dict[Path, tuple[str, Mapping[str, Any], list[tuple[str, str]]]]:
     passed = {}
     for path in paths:
         provider, _ = load_provider(path, domain_ids, locality_ids, today)
         if provider is not None:
             details = [(a.details_html, a.details_text) for a in provider.activities]
-            passed[path] = (provider.data, details)
+            passed[path] = (digest(path.read_bytes()), provider.data, details)
     return passed
 
 
@@ -279,8 +287,10 @@ def _open_data(
 def _alongside(task: Callable[..., Any], *args: Any) -> Iterator[Future[Any]]:
     """Run ``task(*args)`` in a forked process while the ``with`` block runs.
 
-    Forking shares the loaded directory with the child without copying it; where fork is
-    not available the task simply runs first, in this process.
+    Forking shares the loaded directory with the child without copying it: the task and
+    its arguments go to the worker as it starts, not through a pipe (pickling 10,000
+    providers there and back took seconds); only the result comes back that way. Where
+    fork is not available the task simply runs first, in this process.
     """
     if "fork" not in multiprocessing.get_all_start_methods():
         done: Future[Any] = Future()
@@ -288,10 +298,29 @@ def _alongside(task: Callable[..., Any], *args: Any) -> Iterator[Future[Any]]:
         yield done
         return
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        1, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
-    ) as pool:
-        yield pool.submit(task, *args)
+    gc.freeze()  # the worker's garbage collector leaves what it shares alone, uncopied
+    try:
+        with ProcessPoolExecutor(
+            1, mp_context=context, initializer=_start_worker, initargs=(os.getpid(), task, args)
+        ) as pool:
+            yield pool.submit(_run_task)
+    finally:
+        gc.unfreeze()
+
+
+_task: tuple[Callable[..., Any], tuple[Any, ...]] | None = None  # the worker's, as it starts
+
+
+def _start_worker(parent: int, task: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    global _task
+    _die_with_parent(parent)
+    _task = (task, args)
+
+
+def _run_task() -> Any:
+    assert _task is not None, "only in a worker started by _alongside"
+    task, args = _task
+    return task(*args)
 
 
 def _die_with_parent(parent: int) -> None:

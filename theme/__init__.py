@@ -73,7 +73,7 @@ def _once(context: Context, activity: Activity, macro: Macro, *args: Any) -> Mar
         made = macro(_summary(context, activity), *args)
         if fragments is None:
             return made
-        fragments[key] = made
+        fragments[key] = str(made)  # plain text: a build keeps it for the next
     return Markup(fragments[key])
 
 

@@ -28,7 +28,7 @@ PRELOADED = "HEALTHDIR_DIRECTORY"
 BUILD_DATE = "HEALTHDIR_BUILD_DATE"
 OPEN_DATA_WRITTEN = "HEALTHDIR_OPEN_DATA_WRITTEN"
 # ...and where its pages go: an `entries.outputs.Outputs` that records what each is made
-# from and, in an incremental build, links the unchanged ones from the published site.
+# from and, in an incremental build, takes the unchanged ones as published.
 OUTPUTS = "HEALTHDIR_OUTPUTS"
 # ...and the activities' list items it already has (`once` in theme/__init__.py), by key.
 FRAGMENTS = "HEALTHDIR_FRAGMENTS"
@@ -177,7 +177,7 @@ class DirectoryGenerator(Generator):
     ) -> None:
         """Write one page from ``values`` (and what ``derived`` works out from the whole
         directory), recording what it was made from; in an incremental build, a page that
-        would come out the same is linked from the published site instead."""
+        would come out the same is taken as published instead."""
         reading = Reading(self.directory)  # what the page reads of the whole directory
         if derived:
             values.update(derived(reading))
