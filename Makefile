@@ -8,9 +8,13 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run build test browser lint clean
+.PHONY: setup run build test browser lint clean translations
 
-setup: $(VENV)/.installed node_modules/.installed theme/static/css/healthdir.css
+# The interface's translations (issue 17): each language's catalog, compiled for use.
+LOCALES := entries/locales
+MESSAGES_MO := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po))
+
+setup: $(VENV)/.installed node_modules/.installed theme/static/css/healthdir.css $(MESSAGES_MO)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +25,17 @@ $(VENV)/.installed: pyproject.toml
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+
+$(LOCALES)/%/LC_MESSAGES/messages.mo: $(LOCALES)/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel --quiet compile --use-fuzzy --domain messages --directory $(LOCALES) --locale $*
+
+# After changing the interface's words: gather them into the template and every catalog.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel --quiet extract --mapping babel.cfg --keywords N_ --no-location --sort-output --ignore-dirs ".* ._ tests benchmarks node_modules output" \
+		--project healthdir --copyright-holder "healthdir contributors" --output $(LOCALES)/messages.pot .
+	$(BIN)/pybabel --quiet update --input-file $(LOCALES)/messages.pot --domain messages \
+		--output-dir $(LOCALES) --no-fuzzy-matching --ignore-obsolete
+	$(MAKE) $(MESSAGES_MO)
 
 theme/static/css/healthdir.css: node_modules/.installed $(wildcard theme/scss/*.scss)
 	npm run --silent build:assets
@@ -50,4 +65,4 @@ test: setup browser lint
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) node_modules output search-index theme/static/css/healthdir.css theme/static/js/nhsuk-frontend.min.js
+	rm -rf $(VENV) node_modules output search-index $(MESSAGES_MO) theme/static/css/healthdir.css theme/static/js/nhsuk-frontend.min.js

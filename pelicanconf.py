@@ -71,6 +71,11 @@ FORM_RATE_LIMIT = "10 per hour"
 
 TIMEZONE = "Europe/London"
 DEFAULT_LANG = "en-GB"
+# The site's languages: the first at the site's root, each other under its own folder
+# (/bn/, /ur/…). The interface's words come from entries/locales/<code>/; the domains' and
+# pages' words from translated files (content/domains/<code>/<id>.md, and pages with a
+# `Lang:` line). What groups write stays in their words.
+LANGUAGES = ["en-GB", "bn", "ur", "pl", "so"]
 
 PATH = "content"
 PAGE_PATHS = ["pages"]
@@ -80,7 +85,7 @@ THEME = "theme"
 PLUGINS = ["plugins.healthdir_directory"]  # installed with the project
 
 PAGE_URL = "{slug}/"
-PAGE_SAVE_AS = "{slug}/index.html"
+PAGE_SAVE_AS = ""  # the directory writes them, once in each language
 SLUGIFY_SOURCE = "basename"
 
 # The directory writes its own pages; switch off Pelican's blog pages and feeds.

@@ -20,6 +20,7 @@ from entries.model import (
     SLUG,
     Activity,
     Domain,
+    DomainText,
     Provider,
     Site,
     build_provider,
@@ -219,35 +220,80 @@ def validate_entry(
 
 
 def load_domains(folder: Path) -> tuple[dict[str, Domain], list[Problem]]:
-    """The domains defined by ``<folder>/<id>.md``, in their ``Order``."""
+    """The domains defined by ``<folder>/<id>.md``, in their ``Order``, with their
+    translations in ``<folder>/<language>/<id>.md``."""
     domains: list[Domain] = []
     problems: list[Problem] = []
     reader = markdown.Markdown(extensions=["meta"])
+    translated = (
+        {
+            language.name: {path.stem: path for path in sorted(language.glob("*.md"))}
+            for language in sorted(folder.iterdir())
+            if language.is_dir()
+        }
+        if folder.is_dir()
+        else {}
+    )
     for path in sorted(folder.glob("*.md")):
-        shown = display_path(path)
-        html = reader.reset().convert(path.read_text(encoding="utf-8"))
-        meta = {key: " ".join(value).strip() for key, value in reader.Meta.items()}
         if not SLUG.fullmatch(path.stem):
             problems.append(
-                Problem(shown, 1, "file name", "must be a domain id such as physical-activity.md")
+                Problem(
+                    display_path(path),
+                    1,
+                    "file name",
+                    "must be a domain id such as physical-activity.md",
+                )
             )
-        if not meta.get("title"):
-            problems.append(Problem(shown, 1, "Title", "is missing. Start the file with Title: …"))
+        written, meta = _domain_text(path, reader, problems)
+        if written is None:
             continue
+        translations = {}
+        for language, files in translated.items():
+            if path.stem in files:
+                text, _ = _domain_text(files.pop(path.stem), reader, problems)
+                if text is not None:
+                    translations[language] = text
         domains.append(
             Domain(
                 id=path.stem,
-                title=meta["title"],
-                summary=meta.get("summary", ""),
-                examples=tuple(e.strip() for e in meta.get("examples", "").split(",") if e.strip()),
                 order=int(meta["order"]) if meta.get("order", "").isdigit() else 999,
-                body_html=sanitise_html(html),
+                written=written,
+                translations=translations,
             )
         )
+    for files in translated.values():
+        for stray in files.values():
+            problems.append(
+                Problem(
+                    display_path(stray),
+                    1,
+                    "file name",
+                    "translates no domain: use the id of a domain file.",
+                )
+            )
     if not domains and not problems:
         problems.append(Problem(display_path(folder), 0, "", "has no domain files (<id>.md)."))
-    domains.sort(key=lambda d: (d.order, d.title))
+    domains.sort(key=lambda d: (d.order, d.written.title))
     return {d.id: d for d in domains}, problems
+
+
+def _domain_text(
+    path: Path, reader: markdown.Markdown, problems: list[Problem]
+) -> tuple[DomainText | None, dict[str, str]]:
+    html = reader.reset().convert(path.read_text(encoding="utf-8"))
+    meta = {key: " ".join(value).strip() for key, value in reader.Meta.items()}  # type: ignore[attr-defined]
+    if not meta.get("title"):
+        problems.append(
+            Problem(display_path(path), 1, "Title", "is missing. Start the file with Title: …")
+        )
+        return None, meta
+    text = DomainText(
+        title=meta["title"],
+        summary=meta.get("summary", ""),
+        examples=tuple(e.strip() for e in meta.get("examples", "").split(",") if e.strip()),
+        body_html=sanitise_html(html),
+    )
+    return text, meta
 
 
 def _check_site(site: Site, settings_path: Path) -> list[Problem]:

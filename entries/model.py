@@ -10,6 +10,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from entries import i18n
 from entries.places import Point, locality_of, postcode_point
 from entries.safe_markdown import html_to_text, render_markdown
 from entries.schema import activity_properties
@@ -105,15 +106,46 @@ class Site:
 
 
 @dataclass(frozen=True)
-class Domain:
-    """A self-management domain, defined by ``content/domains/<id>.md``."""
+class DomainText:
+    """What a domain's file says of it, in one language."""
 
-    id: str
     title: str
     summary: str
     examples: tuple[str, ...]
-    order: int
     body_html: str
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A self-management domain, defined by ``content/domains/<id>.md``, and translated by
+    ``content/domains/<language>/<id>.md``: its words are those of the language being built
+    or served, where there is a translation."""
+
+    id: str
+    order: int
+    written: DomainText
+    translations: Mapping[str, DomainText] = field(default_factory=dict)
+
+    @property
+    def shown(self) -> DomainText:
+        language = i18n.current()
+        return self.translations.get(language.code, self.written) if language else self.written
+
+    @property
+    def title(self) -> str:
+        return self.shown.title
+
+    @property
+    def summary(self) -> str:
+        return self.shown.summary
+
+    @property
+    def examples(self) -> tuple[str, ...]:
+        return self.shown.examples
+
+    @property
+    def body_html(self) -> str:
+        return self.shown.body_html
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError, validators
 
+from entries.i18n import translate
+
 _TYPE_WORDS = {
     "string": "text",
     "integer": "a whole number",
@@ -104,13 +106,16 @@ def _inline(node: Any, defs: dict[str, Any]) -> Any:
 def labels(name: str) -> dict[str, str]:
     """The words people read for each allowed value of an enumerated field.
 
-    ``name`` is a field of an activity (``cost``, ``accessibility``…) or ``day``.
+    ``name`` is a field of an activity (``cost``, ``accessibility``…) or ``day``. The
+    words are in the language being built or served (:mod:`entries.i18n`).
     """
     schema = provider_schema()
     if name == "day":
-        return schema["$defs"]["day"]["x-labels"]
-    prop = schema["$defs"]["activity"]["properties"][name]
-    return (prop.get("items") or prop)["x-labels"]
+        english = schema["$defs"]["day"]["x-labels"]
+    else:
+        prop = schema["$defs"]["activity"]["properties"][name]
+        english = (prop.get("items") or prop)["x-labels"]
+    return {value: translate(label) for value, label in english.items()}
 
 
 def schema_errors(data: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:

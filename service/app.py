@@ -9,7 +9,6 @@ from typing import Any
 from flask import Flask, Response, abort, render_template, send_from_directory
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import FileSystemLoader
-from markupsafe import Markup
 from werkzeug.security import safe_join
 
 import theme
@@ -20,6 +19,7 @@ from registration.queue import SubmissionQueue
 from search import SearchIndex
 from search.unmet_need import UnmetNeed
 from service.confirm_pages import blueprint as confirm_pages
+from service.languages import serve_in_languages
 from service.oruk_api import blueprint as oruk_api
 from service.register_pages import blueprint as register_pages
 from service.search_pages import blueprint as search_pages
@@ -75,9 +75,7 @@ def create_app(
     }
     _configure_theme(app, root, settings)
 
-    app.register_blueprint(search_pages)
-    app.register_blueprint(register_pages)
-    app.register_blueprint(confirm_pages)
+    serve_in_languages(app, settings, [search_pages, register_pages, confirm_pages])
     app.register_blueprint(oruk_api)
     app.add_url_rule("/", "site", _static_page, defaults={"path": ""})
     app.add_url_rule("/<path:path>", "site", _static_page)
@@ -100,9 +98,6 @@ def _configure_theme(app: Flask, root: Path, settings: dict[str, Any]) -> None:
         site=Site.from_settings(settings),
         domains=domains,
     )
-    with app.app_context():
-        footer = app.jinja_env.get_template("partials/footer.html").render()
-    app.jinja_env.globals["footer_html"] = Markup(footer)
 
 
 def _static_page(path: str) -> Response:

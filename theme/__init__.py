@@ -18,6 +18,7 @@ from jinja2 import (
 from jinja2.runtime import Context, Macro
 from markupsafe import Markup
 
+from entries import i18n
 from entries.formatting import jinja_filters
 from entries.model import Activity
 from entries.summary import ActivitySummary, summarise
@@ -46,12 +47,32 @@ def configure(env: Environment, loader: BaseLoader) -> None:
     env.loader = ChoiceLoader([loader, PackageLoader("nhsuk_frontend_jinja")])
     env.undefined = ChainableUndefined  # the NHS.UK macros read optional nested params
     env.autoescape = True
+    env.add_extension("jinja2.ext.i18n")
+    # `_("…")`, `ngettext` and `{% trans %}` look up the language being rendered, so one
+    # compiled template serves every language.
+    env.install_gettext_callables(i18n.translate, i18n.translate_plural, newstyle=True)  # type: ignore[attr-defined]
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(jinja_filters())
     env.filters.update(summary=_summary, json_ld=json_ld, once=_once)
     env.globals["js_enabled_script"] = Markup(JS_ENABLED_SCRIPT)
     env.globals["filter_options"] = _filter_options
+    env.globals["current_language"] = i18n.current
+
+
+def language_values(settings: dict[str, Any], language: i18n.Language) -> dict[str, Any]:
+    """What a page in ``language`` links with: ``SITEURL`` is that language's home (the
+    site's root for the first language, ``/bn`` for Bengali), ``SITEROOT`` the site's own
+    root, for what every language shares (styles, scripts, open data, calendar files)."""
+    root = settings.get("SITEURL", "")
+    home = f"{root}/{language.prefix}".rstrip("/")
+    search = settings.get("SEARCH_URL", "/search")
+    return {
+        "SITEURL": home,
+        "SITEROOT": root,
+        "SEARCH_URL": f"{home}{search}" if search.startswith("/") else search,
+        "language": language,
+    }
 
 
 @pass_context
@@ -68,7 +89,8 @@ def _once(context: Context, activity: Activity, macro: Macro, *args: Any) -> Mar
     context, as the Pelican plugin does): each activity is listed on several pages, and
     thousands are listed on a topic page."""
     fragments = context.get("fragments")
-    key = "|".join(map(str, (activity.url, *args)))
+    language = i18n.current()
+    key = "|".join(map(str, (language.code if language else "", activity.url, *args)))
     if fragments is None or key not in fragments:
         made = macro(_summary(context, activity), *args)
         if fragments is None:

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 import theme
-from entries import Directory, clock, load_directory
+from entries import Directory, clock, i18n, load_directory
 from entries.freshness import confirmed_within
 from entries.model import ALL_LOCALITIES
 from entries.outputs import Outputs, Reading, providers_in
@@ -65,9 +65,7 @@ class DirectoryGenerator(Generator):
             ALL_LOCALITIES=ALL_LOCALITIES,
             PUBLIC_URL=public_url(self.settings),
             fragments=self.settings.get(FRAGMENTS, {}),
-        )
-        self.context["footer_html"] = Markup(
-            self.get_template("partials/footer").render(self.context)
+            languages=i18n.languages(self.settings),
         )
 
     def _load(self) -> Directory:
@@ -93,8 +91,30 @@ class DirectoryGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         self.writer = writer
+        self.outputs = self.settings.get(OUTPUTS) or Outputs(Path(self.output_path), self.directory)
+        # Every page once in each language: the first at the site's root, the others
+        # under their own folder (/bn/, /ur/…), each with the footer in that language.
+        for language in self.context["languages"]:
+            with i18n.use(language):
+                self.context.update(theme.language_values(self.settings, language))
+                self.context["footer_html"] = None
+                self.context["footer_html"] = Markup(
+                    self.get_template("partials/footer").render(self.context)
+                )
+                self._pages_in(language)
+        if not self.settings.get(OPEN_DATA_WRITTEN):  # `healthdir build` writes it alongside
+            write_open_data(
+                self.directory,
+                Path(self.output_path),
+                public_url(self.settings),
+                self.settings["SITENAME"],
+                own_pages(Path(self.settings["PATH"])),
+                self.outputs,
+            )
+
+    def _pages_in(self, language: i18n.Language) -> None:
         d = self.directory
-        self.outputs = self.settings.get(OUTPUTS) or Outputs(Path(self.output_path), d)
+        self.prefix = language.prefix
         self._page("index.html", "index", "")
         self._page("domains/index.html", "domains", "domains/")
         for domain in d.domains.values():
@@ -141,7 +161,7 @@ class DirectoryGenerator(Generator):
         self._page("search/index.html", "search_fallback", "search/")
         self._page("my-list/index.html", "my_list", "my-list/")
         for domain in d.domains.values():
-            title = f"{domain.title} in {d.site.area_name}"
+            title = i18n.gettext("%(topic)s in %(area)s", topic=domain.title, area=d.site.area_name)
             items = [a for group in d.by_domain(domain.id).values() for a in group]
             self._page(f"leaflets/domains/{domain.id}/index.html", "leaflet", f"leaflets/domains/{domain.id}/",
                        title=title, activities=items, back=f"domains/{domain.id}/")  # fmt: skip
@@ -150,22 +170,22 @@ class DirectoryGenerator(Generator):
                 dict.fromkeys(a for group in d.by_locality(locality_id).values() for a in group)
             )
             self._page(f"leaflets/localities/{locality_id}/index.html", "leaflet", f"leaflets/localities/{locality_id}/",
-                       title=f"Groups and activities in {name}", activities=items, back=f"localities/{locality_id}/")  # fmt: skip
+                       title=i18n.gettext("Groups and activities in %(area)s", area=name), activities=items, back=f"localities/{locality_id}/")  # fmt: skip
         self._page(
             "provision/index.html",
             "provision",
             "provision/",
             derived=lambda r: {"table": provision(r)},
         )
-        if not self.settings.get(OPEN_DATA_WRITTEN):  # `healthdir build` writes it alongside
-            write_open_data(
-                d,
-                Path(self.output_path),
-                public_url(self.settings),
-                self.settings["SITENAME"],
-                own_pages(Path(self.settings["PATH"])),
-                self.outputs,
-            )
+        self._own_pages(language)
+
+    def _own_pages(self, language: i18n.Language) -> None:
+        """The site's own pages (about, accessibility…), in ``language`` where a translation
+        says ``Lang:`` it, else as written (and marked as English)."""
+        for page in self.context.get("pages", []):
+            shown = next((t for t in page.translations if t.lang == language.code), page)
+            url = f"{page.slug}/"
+            self._page(f"{url}index.html", "page", url, page=shown)
 
     def _page(
         self,
@@ -182,9 +202,16 @@ class DirectoryGenerator(Generator):
         if derived:
             values.update(derived(reading))
         uses = providers_in(values)
+        save_as = f"{self.prefix}{save_as}"
         if self.outputs.reuse(save_as, uses, reading.reads):
             return
         self.writer.write_file(
-            save_as, self.get_template(template), self.context, url=url, directory=reading, **values
+            save_as,
+            self.get_template(template),
+            self.context,
+            url=url,
+            page_url=url,
+            directory=reading,
+            **values,
         )
         self.outputs.record(save_as, uses, reading.reads)
