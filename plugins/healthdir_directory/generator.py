@@ -160,6 +160,7 @@ class DirectoryGenerator(Generator):
         # Static hosting has no search service: /search explains and offers browsing.
         self._page("search/index.html", "search_fallback", "search/")
         self._page("my-list/index.html", "my_list", "my-list/")
+        self._page("easy-read/index.html", "easy_read", "easy-read/")
         for domain in d.domains.values():
             title = i18n.gettext("%(topic)s in %(area)s", topic=domain.title, area=d.site.area_name)
             items = [a for group in d.by_domain(domain.id).values() for a in group]
