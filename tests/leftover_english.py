@@ -42,6 +42,10 @@ def english_left(html: str, written: set[str]) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
     for hidden in soup(["script", "style", "svg", "template"]):
         hidden.decompose()
+    page_language = soup.html.get("lang") if soup.html else None
+    for other in soup.select("body [lang]"):  # in another language on purpose, and marked
+        if other.get("lang") != page_language:
+            other.decompose()
     shown = list(soup.stripped_strings)
     for tag in soup.find_all(True):
         shown += [str(tag[name]) for name in SHOWN_ATTRIBUTES if tag.has_attr(name)]

@@ -58,10 +58,25 @@ def base_url(sample_output: Path) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
-def test_no_axe_violations(page: Page, base_url: str, name: str) -> None:
-    response = page.goto(base_url + PAGE_TYPES[name])
+@pytest.mark.parametrize("language", ["", "bn/", "ur/"], ids=["English", "Bengali", "Urdu"])
+def test_no_axe_violations(page: Page, base_url: str, name: str, language: str) -> None:
+    """Every page type in a left-to-right and a right-to-left language too (issue 17)."""
+    response = page.goto(f"{base_url}/{language}{PAGE_TYPES[name].lstrip('/')}")
     assert response and response.ok
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_urdu_pages_read_right_to_left_with_javascript_off(
+    page_without_js: Page, page: Page, base_url: str, name: str
+) -> None:
+    shown = page_without_js
+    shown.goto(f"{base_url}/ur/{PAGE_TYPES[name].lstrip('/')}")
+    assert shown.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    heading = shown.locator("h1").bounding_box()
+    width = shown.viewport_size["width"] if shown.viewport_size else 1280
+    assert heading and heading["x"] + heading["width"] > width / 2  # starts on the right
+    assert axe_clean_as_served(page, shown) == []
 
 
 @pytest.mark.parametrize("width", [320, 1280])
@@ -525,3 +540,33 @@ def test_list_leaflet_and_provision_pages_work_with_javascript_off(
     page_without_js.goto(base_url + SHEET_PAGES[name])
     assert page_without_js.locator("h1").is_visible()
     assert page_without_js.get_by_text("not for emergencies").first.is_visible()
+
+
+def test_a_bengali_speaker_finds_lists_and_prints_without_an_english_word(
+    page: Page, service_url: str
+) -> None:
+    """Issue 17: home page, a topic, an activity, a search, My list and its printed sheet,
+    all in Bengali but for what groups wrote."""
+    from leftover_english import english_left, words_people_wrote
+
+    written = words_people_wrote(DIRECTORY, REPO / "content", site_settings(REPO))
+
+    def no_english(where: str) -> None:
+        assert english_left(page.content(), written) == [], where
+
+    page.goto(f"{service_url}/bn/")
+    no_english("home")
+    page.locator("main a[href^='/bn/domains/']").first.click()
+    no_english("topic")
+    page.locator("li.hd-activity h3 a").first.click()
+    no_english("activity")
+    page.locator("[data-activity] button").first.click()
+    page.locator("#search-field").fill("walking")
+    page.locator("#search-field").press("Enter")
+    page.wait_for_url("**/bn/search?q=walking")
+    no_english("search results")
+    page.goto(f"{service_url}/bn/my-list/")
+    page.locator(".hd-sheet__name").first.wait_for()
+    no_english("my list")
+    page.emulate_media(media="print")
+    no_english("the printed sheet")

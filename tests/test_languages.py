@@ -26,7 +26,9 @@ SETTINGS = site_settings(REPO)
 LANGUAGES = i18n.languages(SETTINGS)
 SHIPPED = [language.code for language in LANGUAGES[1:]]
 POT = i18n.LOCALES / "messages.pot"
-PSEUDO = "eo"  # a language the sample does not ship, for the pseudo-localised build
+# A language the sample does not ship, for the pseudo-localised build: one whose own
+# words (its name, and what Babel's locale data says in it) are not in Latin letters.
+PSEUDO = "el"
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%%|<[^>]+>|&[a-z]+;")
 ACCENTED = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
