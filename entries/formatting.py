@@ -1,37 +1,75 @@
-"""Words and dates as people read them, shared by the static site and the web service."""
+"""Words and dates as people read them, shared by the static site and the web service.
+
+Dates and lists are written by Babel in the current language's own way (CLDR: month
+names, word order, "and"), so ``14 October 2026`` in English is ``14 października 2026``
+in Polish; everything else goes through the catalogs (:mod:`entries.i18n`).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
+from babel import Locale
+from babel.dates import format_date
+from babel.lists import format_list
 from markupsafe import Markup, escape
 
+from entries import i18n
+from entries.i18n import gettext
 from entries.schema import labels
 
 
+@lru_cache(maxsize=16)
+def _locale_of(code: str) -> Locale:
+    return Locale.parse(code, sep="-")
+
+
+def locale() -> Locale:
+    """The current language's locale (British English outside :func:`entries.i18n.use`)."""
+    language = i18n.current()
+    return _locale_of(language.code if language else i18n.DEFAULT)
+
+
 def long_date(value: date | None) -> str:
-    """``2026-10-14`` → ``14 October 2026`` (GOV.UK and NHS style)."""
-    return f"{value.day} {value:%B %Y}" if value else ""
+    """``2026-10-14`` → ``14 October 2026`` (GOV.UK and NHS style), in the current language."""
+    return _long_date(value, locale()) if value else ""
+
+
+@lru_cache(maxsize=4096)
+def _long_date(value: date, where: Locale) -> str:
+    return format_date(value, format="long", locale=where)
+
+
+def catalog() -> object:
+    """The current language's translations, to key caches of words made with them."""
+    language = i18n.current()
+    return language.translations if language else None
 
 
 def label(value: str, field: str) -> str:
     """The readable label of an enumerated value, e.g. ``("drop-in", "how_to_join")``."""
-    return labels(field).get(value, value)
+    return _labels(field, catalog()).get(value, value)
+
+
+@lru_cache(maxsize=256)
+def _labels(field: str, _catalog: object) -> dict[str, str]:
+    return labels(field)
 
 
 def labelled(values: Iterable[str], field: str) -> list[str]:
     return [label(value, field) for value in values]
 
 
-def and_list(items: Iterable[str]) -> str:
-    """``["a", "b", "c"]`` → ``a, b and c``."""
+def and_list(items: Iterable[str], where: Locale | None = None) -> str:
+    """``["a", "b", "c"]`` → ``a, b and c``, in the current language (or ``where``'s)."""
     items = [str(item) for item in items if item]
     if len(items) < 2:
         return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
+    return format_list(items, locale=where or locale())
 
 
 def phone_href(number: str) -> str:
@@ -43,11 +81,11 @@ def age_range(activity: Any) -> str:
     """``16 and over``, ``Up to 25`` or ``18 to 65`` from an activity's ages."""
     age_min, age_max = activity.age_min, activity.age_max
     if age_min is not None and age_max is not None:
-        return f"{age_min} to {age_max}"
+        return gettext("%(youngest)s to %(oldest)s", youngest=age_min, oldest=age_max)
     if age_min is not None:
-        return f"{age_min} and over"
+        return gettext("%(youngest)s and over", youngest=age_min)
     if age_max is not None:
-        return f"Up to {age_max}"
+        return gettext("Up to %(oldest)s", oldest=age_max)
     return ""
 
 

@@ -150,3 +150,18 @@ def activate(language: Language) -> Token[Language | None]:
 
 def deactivate(token: Token[Language | None]) -> None:
     _current.reset(token)
+
+
+@cache
+def _codes_by_english_name() -> dict[str, str]:
+    return {name.casefold(): code for code, name in Locale("en").languages.items()}
+
+
+def language_name(name: str) -> str:
+    """A spoken language a group wrote in English ("Polish"), named in the current
+    language where the locale data knows it ("polski", "পোলিশ"); else as written."""
+    language = _current.get()
+    code = _codes_by_english_name().get(name.strip().casefold()) if language else None
+    if language is None or code is None or language.locale.language == "en":
+        return name
+    return language.locale.languages.get(code, name)

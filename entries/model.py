@@ -62,6 +62,8 @@ class Site:
     team_phone: str = ""
     # Locality id -> the postcode districts ("AB1") and sectors ("AB2 8") in it.
     locality_postcodes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    languages: tuple[str, ...] = ()  # LANGUAGES: the first at the site's root
+    locales_path: str = ""  # LOCALES_PATH: where their catalogs are, if not the usual place
 
     def review_date(self, last_confirmed: date) -> date:
         """From this day the details are "due for review" and say they may have changed."""
@@ -81,9 +83,19 @@ class Site:
         """The locality a postcode is in (``LOCALITY_POSTCODES``), if any of them."""
         return locality_of(postcode, self.locality_postcodes)
 
+    def language(self, code: str) -> i18n.Language | None:
+        """The site's language with ``code`` (else its first); ``None`` if it has no
+        ``LANGUAGES`` setting (English). :class:`~entries.i18n.LanguageProblem` if that
+        language's catalog cannot be used."""
+        if not self.languages:
+            return None
+        settings = {"LANGUAGES": self.languages, "LOCALES_PATH": self.locales_path}
+        found = i18n.languages(settings)
+        return next((language for language in found if language.code == code), found[0])
+
     def locality_name(self, locality_id: str) -> str:
         if locality_id == ALL_LOCALITIES:
-            return f"All of {self.area_name}"
+            return i18n.gettext("All of %(area)s", area=self.area_name)
         return self.localities.get(locality_id, locality_id)
 
     @classmethod
@@ -102,6 +114,8 @@ class Site:
                 str(locality): tuple([codes] if isinstance(codes, str) else codes)
                 for locality, codes in (settings.get("LOCALITY_POSTCODES") or {}).items()
             },
+            languages=tuple(settings.get("LANGUAGES") or ()),
+            locales_path=str(settings.get("LOCALES_PATH") or ""),
         )
 
 

@@ -1,8 +1,9 @@
 """The one summary of an activity: the facts every list, search result and signposting
 sheet shows, made here and nowhere else.
 
-Directory pages make it from the model (:func:`summarise`); the search index stores it
-as JSON and gives it back with each result (:meth:`ActivitySummary.from_json`), so a list
+Directory pages make it from the model (:func:`summarise`), in the language being built
+or served; the search index stores it as JSON with the facts behind its words, and gives
+it back with each result in the language of the search (:func:`from_index`), so a list
 and a result show the same words, and "Add to my list" keeps the same facts.
 """
 
@@ -10,11 +11,15 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import date
 from functools import cached_property
+from typing import Any
 
-from entries.formatting import and_list, label, labelled, long_date
-from entries.model import Activity
+from entries import i18n
+from entries.formatting import and_list, catalog, label, labelled, long_date
+from entries.i18n import gettext
+from entries.model import ALL_LOCALITIES, Activity, Site
 
 
 @dataclass(frozen=True)
@@ -44,11 +49,11 @@ class ActivitySummary:
         directory's public address ``base_url`` for the rest."""
         lines = [
             f"{self.name} ({self.provider})",
-            f"When: {self.when}",
-            f"Where: {self.where}",
-            f"Cost: {self.cost}",
-            f"Contact: {self.contact}" if self.contact else "",
-            f"Details: {base_url}{self.url}",
+            gettext("When: %(when)s", when=self.when),
+            gettext("Where: %(where)s", where=self.where),
+            gettext("Cost: %(cost)s", cost=self.cost),
+            gettext("Contact: %(contact)s", contact=self.contact) if self.contact else "",
+            gettext("Details: %(url)s", url=f"{base_url}{self.url}"),
         ]
         return "\n".join(line for line in lines if line)
 
@@ -58,11 +63,15 @@ class ActivitySummary:
         return cls(**{f.name: data[f.name] for f in fields(cls)})
 
 
-@functools.lru_cache(maxsize=50_000)
 def summarise(activity: Activity, locality_name: str) -> ActivitySummary:
-    """``activity`` summarised; ``locality_name`` says where an activity with no venue and
-    no way of delivery given happens. Kept once made: a build lists each activity on
-    several pages."""
+    """``activity`` summarised in the current language; ``locality_name`` says where an
+    activity with no venue and no way of delivery given happens."""
+    return _summarise(activity, locality_name, catalog())
+
+
+@functools.lru_cache(maxsize=50_000)
+def _summarise(activity: Activity, locality_name: str, _catalog: object) -> ActivitySummary:
+    """Kept once made: a build lists each activity on several pages."""
     contact = activity.contact
     provider = activity.provider
     return ActivitySummary(
@@ -72,13 +81,10 @@ def summarise(activity: Activity, locality_name: str) -> ActivitySummary:
         summary=activity.summary,
         when=activity.when,
         where=where(activity, locality_name),
-        cost=label(activity.cost, "cost") + (f" ({activity.price})" if activity.price else ""),
-        join=label(activity.how_to_join, "how_to_join"),
         contact="; ".join(p for p in (contact.phone, contact.email, contact.website) if p),
-        access=and_list(labelled(activity.accessibility, "accessibility")),
-        confirmed=long_date(provider.last_confirmed),
         due_for_review=provider.is_due_for_review,
         paused=activity.is_paused,
+        **_said(_facts(activity)),
     )
 
 
@@ -87,3 +93,68 @@ def where(activity: Activity, locality_name: str) -> str:
     if venue := activity.venue:
         return ", ".join(part for part in (venue.name, venue.address, venue.postcode) if part)
     return and_list(labelled(activity.delivery, "delivery")) or locality_name
+
+
+def for_index(activity: Activity, site: Site) -> str:
+    """The summary as the search index stores it: in the current language, with the facts
+    behind the words that depend on the language, to say them again in another."""
+    locality = activity.locality
+    facts = {
+        **_facts(activity),
+        "language": _language(),
+        "venue": activity.venue is not None,
+        "delivery": list(activity.delivery),
+        "place": "" if locality == ALL_LOCALITIES else site.locality_name(locality),
+        "area": site.area_name,
+    }
+    data = asdict(summarise(activity, site.locality_name(locality)))
+    return json.dumps({**data, "facts": facts}, ensure_ascii=False)
+
+
+def from_index(text: str) -> ActivitySummary:
+    """A summary the index stores (:func:`for_index`), in the current language."""
+    return _from_index(text, _language(), catalog())
+
+
+@functools.lru_cache(maxsize=20_000)
+def _from_index(text: str, language: str, _catalog: object) -> ActivitySummary:
+    """Read once per language (results show the same activities again and again)."""
+    data = json.loads(text)
+    summary = ActivitySummary(**{f.name: data[f.name] for f in fields(ActivitySummary)})
+    facts = data.get("facts")
+    if not facts or facts.get("language") == language:
+        return summary
+    said = _said(facts)
+    if not facts["venue"]:
+        everywhere = gettext("All of %(area)s", area=facts["area"])
+        delivery = and_list(labelled(facts["delivery"], "delivery"))
+        said["where"] = delivery or facts["place"] or everywhere
+    return replace(summary, **said)
+
+
+def _facts(activity: Activity) -> dict[str, Any]:
+    return {
+        "cost": activity.cost,
+        "price": activity.price,
+        "join": activity.how_to_join,
+        "access": list(activity.accessibility),
+        "confirmed": activity.provider.last_confirmed.isoformat(),
+    }
+
+
+def _said(facts: dict[str, Any]) -> dict[str, str]:
+    """The summary's words that depend on the language, from its facts."""
+    cost = label(facts["cost"], "cost")
+    if facts["price"]:
+        cost = gettext("%(cost)s (%(price)s)", cost=cost, price=facts["price"])
+    return {
+        "cost": cost,
+        "join": label(facts["join"], "how_to_join"),
+        "access": and_list(labelled(facts["access"], "accessibility")),
+        "confirmed": long_date(date.fromisoformat(facts["confirmed"])),
+    }
+
+
+def _language() -> str:
+    language = i18n.current()
+    return language.code if language else ""

@@ -15,12 +15,14 @@ FEED_SIZE = 50
 
 
 def site_urls(directory: Directory, pages: list[str]) -> list[str]:
-    """Every page of the published directory worth finding (not search or the list page).
+    """Every page of the published directory worth finding (not search or the list page),
+    in each of its languages (the first at the root, the others under ``bn/``…).
 
     ``pages`` are the site's own pages, such as ``about/``.
     """
     urls = [
         "",
+        "easy-read/",
         "domains/",
         "localities/",
         "providers/",
@@ -36,7 +38,8 @@ def site_urls(directory: Directory, pages: list[str]) -> list[str]:
     for provider in directory.providers:
         if provider.listed_activities:
             urls += [provider.url, *(a.url for a in provider.listed_activities)]
-    return urls + pages
+    prefixes = ["", *(f"{code}/" for code in directory.site.languages[1:])]
+    return [prefix + url for prefix in prefixes for url in urls + pages]
 
 
 def sitemap(urls: list[str], base_url: str) -> str:

@@ -1,4 +1,6 @@
-"""The registration form's questions, declared once.
+"""The registration form's questions, declared once, in English words marked with ``N_``
+for the catalogs: the templates translate them where they show them (``_(q.label)``), and
+the checks' messages here.
 
 Each :class:`Question` says what is asked (label, hint, kind), how long an answer may be,
 whether it must be answered, which part of the form it sits in, whether it is asked once,
@@ -21,6 +23,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 from entries.formatting import and_list
+from entries.i18n import N_, gettext
 from entries.model import Domain, normalise_postcode
 from entries.schema import labels
 from registration.schedule import VARIES, day_choices, time_choices
@@ -85,8 +88,9 @@ class Question:
 
     @property
     def noun(self) -> str:
-        """The question's name in a sentence, such as "What happens must be …"."""
-        return self.called or self.label
+        """The question's name in a sentence, such as "What happens must be …", in the
+        current language."""
+        return gettext(self.called or self.label)
 
     @property
     def multiline(self) -> bool:
@@ -110,31 +114,31 @@ class Option(NamedTuple):
 
 
 SECTIONS = (
-    Section("group", "Your group", "heading"),
-    Section("activity", "About the activity", "heading", "activity"),
-    Section("where", "Where does it happen?", "fieldset", "activity",
-            hint="Give the postcode of the place where it happens. If there is no one place, "
-                 "choose how it happens instead."),
-    Section("session", "When does it happen?", "fieldset", "session"),
+    Section("group", N_("Your group"), "heading"),
+    Section("activity", N_("About the activity"), "heading", "activity"),
+    Section("where", N_("Where does it happen?"), "fieldset", "activity",
+            hint=N_("Give the postcode of the place where it happens. If there is no one "
+                    "place, choose how it happens instead.")),
+    Section("session", N_("When does it happen?"), "fieldset", "session"),
     Section("when", scope="activity"),
     Section("joining", scope="activity"),
-    Section("more", "Add more detail about this activity (optional)", "details", "activity"),
-    Section("contact", "How can people get in touch?", "fieldset",
-            hint="Give at least one. These are published."),
-    Section("group_more", "Add more about your group (optional)", "details"),
-    Section("you", "About you", "fieldset",
-            hint="So we can tell you when your listing is published, or ask about it. We "
-                 "never publish these."),
+    Section("more", N_("Add more detail about this activity (optional)"), "details", "activity"),
+    Section("contact", N_("How can people get in touch?"), "fieldset",
+            hint=N_("Give at least one. These are published.")),
+    Section("group_more", N_("Add more about your group (optional)"), "details"),
+    Section("you", N_("About you"), "fieldset",
+            hint=N_("So we can tell you when your listing is published, or ask about it. "
+                    "We never publish these.")),
     Section("consent"),
 )  # fmt: skip
 _SECTION = {section.name: section for section in SECTIONS}
 
 # Ways an activity with no one place happens; with a postcode, it is at a venue.
 WHERE_KINDS = {
-    "online": "Online",
-    "telephone": "By phone",
-    "home-visit": "In people's homes (home visits)",
-    "no-fixed-place": "In different places, or outdoors with no fixed address",
+    "online": N_("Online"),
+    "telephone": N_("By phone"),
+    "home-visit": N_("In people's homes (home visits)"),
+    "no-fixed-place": N_("In different places, or outdoors with no fixed address"),
 }
 VENUE = "venue"
 DELIVERY = {VENUE: "in-person", "no-fixed-place": "in-person", "online": "online",
@@ -142,88 +146,90 @@ DELIVERY = {VENUE: "in-person", "no-fixed-place": "in-person", "online": "online
 
 Q = Question
 QUESTIONS = (
-    Q("group_name", "Your group's name", "text", "group", 120,
-      hint="As people know it, such as ‘Anytown Cat and Dog Shelter’",
-      required="Enter your group's name", entry=("name",), autocomplete="organization"),
-    Q("activity_name", "The activity's own name", "text", "activity", 120, optional=True,
-      called="The activity's name",
-      hint="Only if it is not the same as your group's name, such as ‘Dog walking "
-           "volunteers’ or ‘Tuesday knit and natter’",
+    Q("group_name", N_("Your group's name"), "text", "group", 120,
+      hint=N_("As people know it, such as ‘Anytown Cat and Dog Shelter’"),
+      required=N_("Enter your group's name"), entry=("name",), autocomplete="organization"),
+    Q("activity_name", N_("The activity's own name"), "text", "activity", 120, optional=True,
+      called=N_("The activity's name"),
+      hint=N_("Only if it is not the same as your group's name, such as ‘Dog walking "
+              "volunteers’ or ‘Tuesday knit and natter’"),
       entry=("activity", "name")),
-    Q("summary", "What happens?", "count", "activity", 300, called="What happens",
-      hint="A sentence or two in everyday words, such as ‘Walk our rescue dogs around Mill "
-           "Park. No experience needed.’",
-      required="Describe what happens, in a sentence or two", entry=("activity", "summary"),
-      rows=3),
-    Q("domains", "Which of these does it help with?", "checkboxes", "activity", called="Topics",
-      hint="Select all that apply", required="Select at least one topic",
+    Q("summary", N_("What happens?"), "count", "activity", 300, called=N_("What happens"),
+      hint=N_("A sentence or two in everyday words, such as ‘Walk our rescue dogs around "
+              "Mill Park. No experience needed.’"),
+      required=N_("Describe what happens, in a sentence or two"),
+      entry=("activity", "summary"), rows=3),
+    Q("domains", N_("Which of these does it help with?"), "checkboxes", "activity",
+      called=N_("Topics"), hint=N_("Select all that apply"), required=N_("Select at least one topic"),
       entry=("activity", "domains"), choices="domains"),
-    Q("postcode", "Postcode of the place", "text", "where", 10, called="Postcode",
-      hint="Such as AB1 2CD. It shows people which part of {area} it is in, and how far away",
+    Q("postcode", N_("Postcode of the place"), "text", "where", 10, called=N_("Postcode"),
+      hint=N_("Such as AB1 2CD. It shows people which part of {area} it is in, and how far "
+              "away"),
       entry=("activity", "venue", "postcode"), tidy=normalise_postcode,
       autocomplete="postal-code", classes="nhsuk-input--width-10"),
-    Q("venue_name", "Name of the place", "text", "where", 120, optional=True,
-      hint="Such as ‘Mill Lane Community Centre’. Leave it empty if it is your group's own "
-           "place.",
+    Q("venue_name", N_("Name of the place"), "text", "where", 120, optional=True,
+      hint=N_("Such as ‘Mill Lane Community Centre’. Leave it empty if it is your group's "
+              "own place."),
       entry=("activity", "venue", "name")),
-    Q("address", "Address", "text", "where", 200, optional=True,
+    Q("address", N_("Address"), "text", "where", 200, optional=True,
       entry=("activity", "venue", "address"), autocomplete="street-address"),
-    Q("where", "If there is no one place, how does it happen?", "radios", "where", 20,
-      called="How it happens", choices=WHERE_KINDS),
-    Q("days", "Which days?", "checkboxes", "session", called="Days",
-      required="Select the days it happens, or ‘It varies, or by arrangement’",
+    Q("where", N_("If there is no one place, how does it happen?"), "radios", "where", 20,
+      called=N_("How it happens"), choices=WHERE_KINDS),
+    Q("days", N_("Which days?"), "checkboxes", "session", called=N_("Days"),
+      required=N_("Select the days it happens, or ‘It varies, or by arrangement’"),
       choices="days", exclusive=VARIES),
-    Q("starts", "Starts", "select", "session", 5, called="Start time", choices="times"),
-    Q("ends", "Ends", "select", "session", 5, called="End time", choices="times"),
-    Q("when_notes", "Anything else about when?", "text", "when", 150, optional=True,
-      called="When it happens",
-      hint="Such as ‘First Tuesday of the month’ or ‘Not in August’"),
-    Q("cost", "What does it cost?", "radios", "joining", 10, called="What it costs",
-      required="Select what it costs", entry=("activity", "cost"), choices="cost",
+    Q("starts", N_("Starts"), "select", "session", 5, called=N_("Start time"), choices="times"),
+    Q("ends", N_("Ends"), "select", "session", 5, called=N_("End time"), choices="times"),
+    Q("when_notes", N_("Anything else about when?"), "text", "when", 150, optional=True,
+      called=N_("When it happens"),
+      hint=N_("Such as ‘First Tuesday of the month’ or ‘Not in August’")),
+    Q("cost", N_("What does it cost?"), "radios", "joining", 10, called=N_("What it costs"),
+      required=N_("Select what it costs"), entry=("activity", "cost"), choices="cost",
       offer=("free", "donation", "paid")),
-    Q("price", "Price, if there is a charge or a suggested donation", "text", "joining", 120,
-      called="Price", hint="Such as ‘£3 a session’ or ‘£1 if you can’",
+    Q("price", N_("Price, if there is a charge or a suggested donation"), "text", "joining",
+      120, called=N_("Price"), hint=N_("Such as ‘£3 a session’ or ‘£1 if you can’"),
       entry=("activity", "price"), classes="nhsuk-u-width-two-thirds"),
-    Q("how_to_join", "How do people join?", "radios", "joining", 20, called="How people join",
-      required="Select how people join", entry=("activity", "how_to_join"),
+    Q("how_to_join", N_("How do people join?"), "radios", "joining", 20,
+      called=N_("How people join"), required=N_("Select how people join"), entry=("activity", "how_to_join"),
       choices="how_to_join"),
-    Q("details", "More about the activity", "textarea", "more", 5000, optional=True,
-      called="More detail", hint="What to bring, what to expect the first time",
+    Q("details", N_("More about the activity"), "textarea", "more", 5000, optional=True,
+      called=N_("More detail"), hint=N_("What to bring, what to expect the first time"),
       entry=("activity", "details"), rows=4),
-    Q("who_for", "Who is it for?", "text", "more", 1000, optional=True, called="Who it is for",
-      hint="Such as ‘Adults; under-16s with a parent or carer’", entry=("activity", "who_for")),
-    Q("age_min", "Youngest age", "number", "more", 3, optional=True,
+    Q("who_for", N_("Who is it for?"), "text", "more", 1000, optional=True,
+      called=N_("Who it is for"), hint=N_("Such as ‘Adults; under-16s with a parent or carer’"),
+      entry=("activity", "who_for")),
+    Q("age_min", N_("Youngest age"), "number", "more", 3, optional=True,
       entry=("activity", "age_min"), tidy=whole_number, classes="nhsuk-input--width-3"),
-    Q("age_max", "Oldest age", "number", "more", 3, optional=True,
+    Q("age_max", N_("Oldest age"), "number", "more", 3, optional=True,
       entry=("activity", "age_max"), tidy=whole_number, classes="nhsuk-input--width-3"),
-    Q("languages", "Languages spoken", "text", "more", 300, optional=True, called="Languages",
-      hint="Separate them with commas, such as ‘English, Urdu’",
+    Q("languages", N_("Languages spoken"), "text", "more", 300, optional=True,
+      called=N_("Languages"), hint=N_("Separate them with commas, such as ‘English, Urdu’"),
       entry=("activity", "languages"), tidy=comma_list),
-    Q("accessibility", "Accessibility", "checkboxes", "more", optional=True,
-      hint="Select all that are true", entry=("activity", "accessibility"),
+    Q("accessibility", N_("Accessibility"), "checkboxes", "more", optional=True,
+      hint=N_("Select all that are true"), entry=("activity", "accessibility"),
       choices="accessibility", classes="nhsuk-checkboxes--small"),
-    Q("accessibility_notes", "Anything else about access?", "text", "more", 1000,
-      optional=True, called="Accessibility notes", hint="Such as ‘Paths can be muddy’",
+    Q("accessibility_notes", N_("Anything else about access?"), "text", "more", 1000,
+      optional=True, called=N_("Accessibility notes"), hint=N_("Such as ‘Paths can be muddy’"),
       entry=("activity", "accessibility_notes")),
-    Q("phone", "Phone number", "tel", "contact", 40, entry=("phone",), autocomplete="tel",
+    Q("phone", N_("Phone number"), "tel", "contact", 40, entry=("phone",), autocomplete="tel",
       classes="nhsuk-u-width-one-half"),
-    Q("email", "Email address", "email", "contact", 254, entry=("email",),
+    Q("email", N_("Email address"), "email", "contact", 254, entry=("email",),
       autocomplete="email"),
-    Q("website", "Website or social media page", "text", "contact", 300, called="Website",
-      entry=("website",), tidy=web_address, autocomplete="url"),
-    Q("about", "About your group", "textarea", "group_more", 1000, optional=True,
-      hint="A sentence or two about who you are", entry=("about",), rows=3),
-    Q("charity_number", "Registered charity number", "text", "group_more", 20, optional=True,
-      called="Charity number", entry=("charity_number",), classes="nhsuk-input--width-10"),
-    Q("your_name", "Your name", "text", "you", 120, optional=True, autocomplete="name"),
-    Q("your_email", "Your email address", "email", "you", 254,
-      required="Enter your email address, so we can tell you when your listing is "
-               "published",
+    Q("website", N_("Website or social media page"), "text", "contact", 300,
+      called=N_("Website"), entry=("website",), tidy=web_address, autocomplete="url"),
+    Q("about", N_("About your group"), "textarea", "group_more", 1000, optional=True,
+      hint=N_("A sentence or two about who you are"), entry=("about",), rows=3),
+    Q("charity_number", N_("Registered charity number"), "text", "group_more", 20,
+      optional=True, called=N_("Charity number"), entry=("charity_number",), classes="nhsuk-input--width-10"),
+    Q("your_name", N_("Your name"), "text", "you", 120, optional=True, autocomplete="name"),
+    Q("your_email", N_("Your email address"), "email", "you", 254,
+      required=N_("Enter your email address, so we can tell you when your listing is "
+                  "published"),
       autocomplete="email"),
-    Q("consent", "Permission to publish", "tick", "consent", 5,
-      required="Confirm that we can publish these details",
-      choices={"yes": "I am allowed to share these details, and I agree they can be "
-                      "published in the directory"}),
+    Q("consent", N_("Permission to publish"), "tick", "consent", 5,
+      required=N_("Confirm that we can publish these details"),
+      choices={"yes": N_("I am allowed to share these details, and I agree they can be "
+                         "published in the directory")}),
 )  # fmt: skip
 del Q
 
@@ -243,13 +249,18 @@ def in_scope(scope: str) -> list[Question]:
 
 
 def options(question: Question, domains: Mapping[str, Domain], site: Any) -> list[Option]:
-    """The choices a choice question offers, in order, in the words people read."""
+    """The choices a choice question offers, in order, in the words people read (in the
+    current language)."""
     source = question.choices
     if isinstance(source, Mapping):
-        return [Option(value, text) for value, text in source.items()]
+        return [Option(value, gettext(text)) for value, text in source.items()]
     if source == "domains":
         return [
-            Option(id_, domain.title, f"For example: {and_list(domain.examples)}")
+            Option(
+                id_,
+                domain.title,
+                gettext("For example: %(examples)s", examples=and_list(domain.examples)),
+            )
             for id_, domain in domains.items()
         ]
     if source == "days":

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from entries.directory import validate_entry
+from entries.i18n import gettext, ngettext, translate
 from entries.model import ALL_LOCALITIES, SLUG, Site, activity_slugs, is_uk_postcode, slugify
 from entries.schema import schema_pattern
 from entries.text_safety import without_controls
@@ -135,14 +136,18 @@ def check_answers(
     for question in in_scope("group"):
         _check(question, question.name, a[question.name], errors, site)
     if not (a["phone"] or a["email"] or a["website"]):
-        errors["phone"] = (
+        errors["phone"] = gettext(
             "Enter a phone number, email address or website people can use to get in touch"
         )
     if a["your_email"] and "your_email" not in errors and not EMAIL.search(a["your_email"]):
-        errors["your_email"] = "Enter your email address in the right format, like name@example.com"
+        errors["your_email"] = gettext(
+            "Enter your email address in the right format, like name@example.com"
+        )
     blocks = _kept(a)
     if not blocks:
-        errors["remove"] = "Keep at least one activity. To take the whole listing off, call us."
+        errors["remove"] = gettext(
+            "Keep at least one activity. To take the whole listing off, call us."
+        )
     for index, activity in blocks:
         _check_activity(index, activity, errors, site)
 
@@ -221,11 +226,18 @@ def baseline(data: dict[str, Any], site: Site, today: date) -> dict[str, Any]:
 def _check(question: Question, name: str, value: Any, errors: dict[str, str], site: Site) -> None:
     """A question's own rules: answered if required, a number if a number, not too long."""
     if question.required and not _answered(question, value, site):
-        errors[name] = question.required.replace("{area}", site.area_name)
+        errors[name] = gettext(question.required).replace("{area}", site.area_name)
     elif question.kind == "number" and value and not value.isdigit():
-        errors[name] = f"Enter {question.noun.lower()} as a whole number, like 16"
+        errors[name] = gettext(
+            "Enter %(question)s as a whole number, like 16", question=question.noun.lower()
+        )
     elif not question.is_list and len(value) > question.limit:
-        errors[name] = f"{question.noun} must be {question.limit} characters or fewer"
+        errors[name] = ngettext(
+            "%(question)s must be %(num)s character or fewer",
+            "%(question)s must be %(num)s characters or fewer",
+            question.limit,
+            question=question.noun,
+        )
 
 
 def _check_activity(index: int, a: dict[str, Any], errors: dict[str, str], site: Site) -> None:
@@ -234,23 +246,34 @@ def _check_activity(index: int, a: dict[str, Any], errors: dict[str, str], site:
         _check(question, start + question.name, a[question.name], errors, site)
     postcode = a["postcode"]
     if not postcode and a["where"] not in WHERE_KINDS:
-        errors[start + "postcode"] = (
+        errors[start + "postcode"] = gettext(
             "Enter the postcode of the place, such as AB1 2CD, or choose how it happens"
         )
     elif postcode and a["where"]:
-        errors[start + "where"] = (
+        errors[start + "where"] = gettext(
             "Choose how it happens only if there is no one place: you gave a postcode"
         )
     elif postcode and start + "postcode" not in errors:
         if not is_uk_postcode(postcode):
-            errors[start + "postcode"] = "Enter a full postcode, such as AB1 2CD"
+            errors[start + "postcode"] = gettext("Enter a full postcode, such as AB1 2CD")
         elif site.locality_postcodes and not site.locality_of(postcode):
+            where = {"postcode": postcode.upper(), "area": site.area_name}
             errors[start + "postcode"] = (
-                f"We cannot find {postcode.upper()} in {site.area_name}. Check the postcode; "
-                f"if the place is outside {site.area_name}, call us on {site.team_phone}"
-            ).replace(" on .", ".")
+                gettext(
+                    "We cannot find %(postcode)s in %(area)s. Check the postcode; if the place "
+                    "is outside %(area)s, call us on %(phone)s",
+                    phone=site.team_phone,
+                    **where,
+                )
+                if site.team_phone
+                else gettext(
+                    "We cannot find %(postcode)s in %(area)s. Check the postcode; if the place "
+                    "is outside %(area)s, call us",
+                    **where,
+                )
+            )
     if a["cost"] == "paid" and not a["price"]:
-        errors[start + "price"] = "Enter the price, such as ‘£3 a session’"
+        errors[start + "price"] = gettext("Enter the price, such as ‘£3 a session’")
     _check_sessions(index, a["sessions"], errors, site)
 
 
@@ -266,25 +289,25 @@ def _check_sessions(
         if number and not (days or session["starts"] or session["ends"]):
             continue
         if VARIES in days and (len(days) > 1 or number):
-            errors[start + "days"] = (
+            errors[start + "days"] = gettext(
                 "Select the days it happens, or ‘It varies, or by arrangement’, not both"
             )
             continue
         if not days:
             errors[start + "days"] = (
-                BY_NAME["days"].required
+                translate(BY_NAME["days"].required)
                 if not number
-                else ("Select the days for this time, or leave all of it empty")
+                else gettext("Select the days for this time, or leave all of it empty")
             )
             continue
         if days == [VARIES]:
             continue
         if session["starts"] not in times or not session["starts"]:
-            errors[start + "starts"] = "Select the time it starts"
+            errors[start + "starts"] = gettext("Select the time it starts")
         if session["ends"] not in times or not session["ends"]:
-            errors[start + "ends"] = "Select the time it ends"
+            errors[start + "ends"] = gettext("Select the time it ends")
         elif session["starts"] in times and session["ends"] <= session["starts"]:
-            errors[start + "ends"] = "Select an end time after the start time"
+            errors[start + "ends"] = gettext("Select an end time after the start time")
 
 
 def _answered(question: Question, value: Any, site: Site) -> bool:

@@ -60,6 +60,7 @@ class Submission:
     replaces: list[str] = field(default_factory=list)
     removes: list[str] = field(default_factory=list)
     baseline: dict[str, Any] | None = None
+    language: str = ""  # the language code of the form it came from: replies are in it
 
     def age_days(self, today: date) -> int:
         return (today - self.received.date()).days
@@ -82,6 +83,7 @@ class SubmissionQueue:
         replaces: list[str] | None = None,
         removes: list[str] | None = None,
         baseline: dict[str, Any] | None = None,
+        language: str = "",
         now: datetime | None = None,
     ) -> tuple[Submission, bool]:
         """Queue a submission. Returns it and whether it is new (False: already had it)."""
@@ -103,6 +105,8 @@ class SubmissionQueue:
         }
         if replaces or removes:
             meta |= changes
+        if language:
+            meta["language"] = language
         files = {"submission.yaml": _dump(meta), "private.yaml": _dump(private or {})}
         if entry is not None:
             files["entry.yaml"] = dump_entry(entry)
@@ -204,6 +208,7 @@ class SubmissionQueue:
             replaces=[str(slug) for slug in meta.get("replaces") or []],
             removes=[str(slug) for slug in meta.get("removes") or []],
             baseline=_load(baseline_file) if baseline_file.is_file() else None,
+            language=str(meta.get("language") or ""),
         )
 
 

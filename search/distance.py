@@ -9,7 +9,10 @@ the results, marked for what they are.
 from __future__ import annotations
 
 import numpy as np
+from babel.numbers import format_decimal
 
+from entries.formatting import locale
+from entries.i18n import gettext, ngettext
 from entries.places import EARTH_RADIUS_MILES, Point
 
 WITHIN_CHOICES = (1, 2, 5, 10, 20)  # miles, as offered on the search page
@@ -50,12 +53,22 @@ def relevance_tier(scores: np.ndarray) -> np.ndarray:
     return np.where(scores >= 0.5 * best, 0, np.where(scores >= 0.2 * best, 1, 2))
 
 
+def miles_text(miles: float) -> str:
+    """A distance (to a tenth of a mile) as people read it: ``0.4 miles``, ``1 mile``."""
+    if miles < 0.1:
+        return gettext("Under 0.1 miles")
+    if miles == int(miles):
+        return ngettext("%(num)s mile", "%(num)s miles", int(miles))
+    number = format_decimal(miles, locale=locale(), group_separator=False)
+    return gettext("%(distance)s miles", distance=number)
+
+
 def no_venue_label(delivery: list[str]) -> str:
     """What to say instead of a distance for an activity with no venue."""
     if "online" in delivery:
-        return "Online"
+        return gettext("Online")
     if "telephone" in delivery:
-        return "By phone"
+        return gettext("By phone")
     if "home-visit" in delivery:
-        return "Comes to you"
-    return "No fixed place"
+        return gettext("Comes to you")
+    return gettext("No fixed place")

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from entries.i18n import N_, gettext, language_name
 from entries.model import ALL_LOCALITIES, Domain, Site
 from entries.schema import labels
 from entries.text_safety import one_line
@@ -34,8 +35,8 @@ class Facet:
     name: str
     field: str
     entry_field: str
-    heading: str
-    help: str
+    heading: str  # marked with N_: translated where shown
+    help: str  # for the ``healthdir search`` command (the team's, in English)
     vocabulary: str = ""
     multiple: bool = False
     combine: str = "any"
@@ -48,22 +49,26 @@ class Facet:
 
 
 FACETS: tuple[Facet, ...] = (
-    Facet("domain", "domains", "domains", "Topic", "only this topic (domain id)"),
+    Facet("domain", "domains", "domains", N_("Topic"), "only this topic (domain id)"),
     Facet(
         "locality",
         "locality",
         "locality",
-        "Area",
+        N_("Area"),
         "only this area (locality id); activities for the whole area are always included",
         everywhere=ALL_LOCALITIES,
     ),
-    Facet("free", "cost", "cost", "Cost", "only free activities", vocabulary="cost", toggle="free"),
-    Facet("day", "days", "days", "Day", "on any of these days", vocabulary="day", multiple=True),
+    Facet(
+        "free", "cost", "cost", N_("Cost"), "only free activities", vocabulary="cost", toggle="free"
+    ),
+    Facet(
+        "day", "days", "days", N_("Day"), "on any of these days", vocabulary="day", multiple=True
+    ),
     Facet(
         "join",
         "join",
         "how_to_join",
-        "How to join",
+        N_("How to join"),
         "only this way of joining",
         vocabulary="how_to_join",
     ),
@@ -71,7 +76,7 @@ FACETS: tuple[Facet, ...] = (
         "delivery",
         "delivery",
         "delivery",
-        "How it runs",
+        N_("How it runs"),
         "run in any of these ways",
         vocabulary="delivery",
         multiple=True,
@@ -80,13 +85,13 @@ FACETS: tuple[Facet, ...] = (
         "accessibility",
         "accessibility",
         "accessibility",
-        "Accessibility",
+        N_("Accessibility"),
         "with all of these",
         vocabulary="accessibility",
         multiple=True,
         combine="all",
     ),
-    Facet("language", "languages", "languages", "Language", "in this language"),
+    Facet("language", "languages", "languages", N_("Language"), "in this language"),
 )
 FACET = {facet.name: facet for facet in FACETS}
 FACET_OF_FIELD = {facet.entry_field: facet.name for facet in FACETS}
@@ -171,7 +176,7 @@ def facet_options(
     from_site = {
         "domain": {key: domain.title for key, domain in domains.items()},
         "locality": {key: site.locality_name(key) for key in site.localities},
-        "language": dict(languages or {}),
+        "language": {key: language_name(name) for key, name in (languages or {}).items()},
     }
     wanted = set(FACET if names is None else names)
     options = []
@@ -180,7 +185,7 @@ def facet_options(
             continue
         choices = from_site.get(facet.name, facet.labels())
         if facet.toggle:
-            choices = {facet.toggle: f"{choices[facet.toggle]} only"}
+            choices = {facet.toggle: gettext("%(choice)s only", choice=choices[facet.toggle])}
         chosen = filters.get(facet.name)
         choices = {**choices, **{value: value for value in chosen if value not in choices}}
         options.append(

@@ -15,7 +15,7 @@ from whoosh.writing import SegmentWriter
 from entries import Activity, Directory, Provider
 from entries.atomic import staging_folder, swap_into_place
 from entries.formatting import labelled
-from entries.summary import summarise
+from entries.summary import for_index
 from search.fields import schema, word_pairs
 
 DUE_FOR_REVIEW_BOOST = 0.8  # ranks below an equally relevant, freshly confirmed activity
@@ -166,7 +166,7 @@ def _document(directory: Directory, activity: Activity) -> dict[str, object]:
         "delivery": ",".join(activity.delivery),
         "accessibility": ",".join(activity.accessibility),
         "languages": ",".join(activity.languages),
-        "item": summarise(activity, site.locality_name(activity.locality)).json,
+        "item": for_index(activity, site),
         "last_confirmed": provider.last_confirmed.isoformat(),
         "_boost": DUE_FOR_REVIEW_BOOST if due else 1.0,
     }

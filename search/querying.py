@@ -22,8 +22,9 @@ from whoosh import highlight, index
 from whoosh.lang.porter import stem
 from whoosh.searching import Searcher
 
+from entries.i18n import gettext
 from entries.places import Point, postcode_point
-from entries.summary import ActivitySummary
+from entries.summary import ActivitySummary, from_index
 from search.concepts import Concept, concepts
 from search.distance import (
     DEFAULT_WITHIN,
@@ -31,6 +32,7 @@ from search.distance import (
     UnknownPlace,
     band,
     distances,
+    miles_text,
     no_venue_label,
     relevance_tier,
 )
@@ -516,9 +518,7 @@ class SearchIndex:
             delivery = [v for v, docs in self._facet_docs["delivery"].items() if docs[doc]]
             return replace(result, distance_text=no_venue_label(delivery))
         rounded = round(miles, 1)
-        unit = "mile" if rounded == 1 else "miles"
-        text = f"{rounded:g} {unit}" if rounded >= 0.1 else "Under 0.1 miles"
-        return replace(result, distance_miles=rounded, distance_text=text)
+        return replace(result, distance_miles=rounded, distance_text=miles_text(rounded))
 
     def place(self, text: str) -> Point:
         """Where ``text`` is: a postcode, sector or district, or one of the area's names
@@ -531,8 +531,11 @@ class SearchIndex:
         found = postcode_point(text) or self._locality_points.get(normalise(text))
         if found is None:
             raise UnknownPlace(
-                f"We could not find “{text}”. Check the postcode (such as AB1 2CD, or just "
-                "AB1), or use the name of an area in the directory."
+                gettext(
+                    "We could not find “%(place)s”. Check the postcode (such as AB1 2CD, or "
+                    "just AB1), or use the name of an area in the directory.",
+                    place=text,
+                )
             )
         return found
 
@@ -596,10 +599,9 @@ def _importance(share: float) -> float:
     )
 
 
-@functools.lru_cache(maxsize=20_000)
 def _summary(text: str) -> ActivitySummary:
-    """A stored summary, read once (results show the same activities again and again)."""
-    return ActivitySummary.from_json(text)
+    """A stored summary, in the language of the search (read once per language)."""
+    return from_index(text)
 
 
 def _centres(stored: list[tuple[int, dict[str, Any]]]) -> dict[str, Point]:

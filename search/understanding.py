@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from entries.places import postcode_point
-from entries.schema import labels
+from entries.schema import provider_schema
 from search.synonyms import normalise
 
 PLACE_WORDS = ("in", "near", "around", "near to", "close to")
@@ -67,5 +67,7 @@ def _postcode_in(words: str) -> str:
 
 
 def _day_names() -> dict[str, str]:
-    """``mon`` -> ``monday``, from the schema's labels."""
-    return {day: name.casefold() for day, name in labels("day").items()}
+    """``mon`` -> ``monday``, from the schema's labels in English (as the words around
+    them here are), whatever the language of the page."""
+    english = provider_schema()["$defs"]["day"]["x-labels"]
+    return {day: name.casefold() for day, name in english.items()}

@@ -13,6 +13,7 @@ from werkzeug.security import safe_join
 
 import theme
 from entries.directory import load_domains
+from entries.i18n import N_, gettext
 from entries.model import Site
 from entries.site_settings import public_url, site_path, site_settings
 from registration.queue import SubmissionQueue
@@ -80,10 +81,10 @@ def create_app(
     app.add_url_rule("/", "site", _static_page, defaults={"path": ""})
     app.add_url_rule("/<path:path>", "site", _static_page)
     app.after_request(_security_headers)
-    app.register_error_handler(404, _error_page(404, "Page not found"))
-    app.register_error_handler(413, _error_page(413, "That was too much to send"))
-    app.register_error_handler(429, _error_page(429, "Please wait before sending another form"))
-    app.register_error_handler(CSRFError, _error_page(400, "Your form has expired"))
+    app.register_error_handler(404, _error_page(404, N_("Page not found")))
+    app.register_error_handler(413, _error_page(413, N_("That was too much to send")))
+    app.register_error_handler(429, _error_page(429, N_("Please wait before sending another form")))
+    app.register_error_handler(CSRFError, _error_page(400, N_("Your form has expired")))
     return app
 
 
@@ -124,6 +125,6 @@ def _security_headers(response: Response) -> Response:
 
 def _error_page(status: int, title: str) -> Any:
     def handler(error: Exception) -> tuple[str, int]:
-        return render_template("error.html", status=status, title=title), status
+        return render_template("error.html", status=status, title=gettext(title)), status
 
     return handler

@@ -7,7 +7,8 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 
-from entries import clock, mail
+from entries import clock, i18n, mail
+from entries.i18n import gettext, ngettext
 from entries.model import SLUG, activity_slugs
 from entries.text_safety import one_line
 from entries.yaml_source import read_yaml
@@ -23,7 +24,7 @@ from registration.form import (
     with_one_more,
 )
 from registration.schedule import VARIES
-from service.shared import current_directory, form_rate_limit, limiter, services
+from service.shared import current_directory, form_rate_limit, limiter, services, too_long
 
 blueprint = Blueprint("register_pages", __name__)
 HONEYPOT = "nickname"  # hidden from people; bots fill it in
@@ -59,6 +60,7 @@ def register() -> Any:
         replaces=[slug if slug in listed else "" for slug in checked.replaces] if current else None,
         removes=[slug for slug in checked.removes if slug in listed] if current else None,
         baseline=baseline(current, directory.site, today) if current else None,
+        language=_language(),
     )
     if created:
         reply = replies.receipt(submission, directory.site, mail.sender(directory.site.team_email))
@@ -82,11 +84,15 @@ def report(provider: str, activity: str) -> Any:
             )
         values = {key: one_line(request.form.get(key, "")) for key in values}
         if not values["problem"]:
-            errors["problem"] = "Tell us what is wrong or out of date"
+            errors["problem"] = gettext("Tell us what is wrong or out of date")
         elif len(values["problem"]) > MAX_REPORT_CHARS:
-            errors["problem"] = f"Keep it to {MAX_REPORT_CHARS} characters or fewer"
+            errors["problem"] = too_long(MAX_REPORT_CHARS)
         if len(values["contact"]) > 254:
-            errors["contact"] = "Your email or phone number must be 254 characters or fewer"
+            errors["contact"] = ngettext(
+                "Your email or phone number must be %(num)s character or fewer",
+                "Your email or phone number must be %(num)s characters or fewer",
+                254,
+            )
         if not errors:
             submission, created = services()["queue"].submit(
                 "report",
@@ -94,6 +100,7 @@ def report(provider: str, activity: str) -> Any:
                 target=provider,
                 activity=activity,
                 message=values["problem"],
+                language=_language(),
             )
             return render_template(
                 "register_done.html", submission=submission, created=created, kind="report"
@@ -102,6 +109,12 @@ def report(provider: str, activity: str) -> Any:
     return render_template(
         "report.html", provider=data, activity=item, values=values, errors=errors
     ), status
+
+
+def _language() -> str:
+    """The language the form was filled in, so that replies are written in it."""
+    language = i18n.current()
+    return language.code if language else ""
 
 
 def _current(provider: str) -> dict[str, Any]:

@@ -9,14 +9,15 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request
 
-from entries import clock
+from entries import clock, i18n
+from entries.i18n import gettext, ngettext, translate
 from entries.text_safety import one_line
 from search import Filters, SearchResults
 from search.distance import DEFAULT_WITHIN, SORTS, WITHIN_CHOICES, UnknownPlace
 from search.facets import facet_options
 from search.querying import MAX_QUERY_CHARS, MissingIndex
 from search.unmet_need import MAX_MESSAGE_CHARS
-from service.shared import api_error, form_rate_limit, limiter, services
+from service.shared import api_error, form_rate_limit, limiter, services, too_long
 
 blueprint = Blueprint("search_pages", __name__)
 PAGE_SIZE = 10
@@ -101,9 +102,9 @@ def tell_us() -> Any:
     message = one_line(request.form.get("message", ""))
     if not message or len(message) > MAX_MESSAGE_CHARS:
         error = (
-            "Tell us what you were looking for"
+            gettext("Tell us what you were looking for")
             if not message
-            else f"Keep it to {MAX_MESSAGE_CHARS} characters or fewer"
+            else too_long(MAX_MESSAGE_CHARS)
         )
         return _render_search(text, filters, 1, tell_us_error=error, message=message), 400
     services()["unmet_need"].record_told_us(text, filters.active(), message, clock.today())
@@ -179,8 +180,11 @@ def _showing(
     same search without it."""
     chips = [
         {
-            "text": f"{option['facet'].heading}: "
-            + ", ".join(c["text"] for c in option["choices"] if c["selected"]),
+            "text": gettext(
+                "%(filter)s: %(chosen)s",
+                filter=translate(option["facet"].heading),
+                chosen=", ".join(c["text"] for c in option["choices"] if c["selected"]),
+            ),
             "href": _search_url(text, filters.without(option["facet"].name), **place.args()),
         }
         for option in options
@@ -188,16 +192,23 @@ def _showing(
     ]
     if place.near:
         within = place.within or DEFAULT_WITHIN
-        chips.append(
-            {"text": f"Within {within:g} miles of {place.near}", "href": _search_url(text, filters)}
+        words = ngettext(
+            "Within %(num)s mile of %(place)s",
+            "Within %(num)s miles of %(place)s",
+            int(within),
+            place=place.near,
         )
+        chips.append({"text": words, "href": _search_url(text, filters)})
     return chips
 
 
 def _search_url(text: str, filters: Filters, **more: str) -> str:
-    """A /search address for ``text`` and ``filters``, plus any ``more`` parameters."""
+    """A /search address (in the language of the page) for ``text`` and ``filters``, plus
+    any ``more`` parameters."""
     params = {k: v for k, v in {"q": text, **filters.active(), **more}.items() if v}
-    return "/search?" + urlencode(params) if params else "/search"
+    language = i18n.current()
+    page = f"/{language.prefix if language else ''}search"
+    return f"{page}?{urlencode(params)}" if params else page
 
 
 def _whole_number(raw: str | None, default: int, most: int) -> int:

@@ -1,6 +1,6 @@
 """What the app and its pages share: the rate limiter, the running app's services
 (output folder, search index, queue, unmet-need store, the loaded directory) and the
-JSON APIs' error reply.
+JSON APIs' error reply, and the forms' shared words.
 
 Its own module so that :mod:`service.app` can import the pages and the pages can use
 these without importing the app.
@@ -16,6 +16,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from entries import Directory, load_directory
+from entries.i18n import ngettext
 
 # Per client, counted in memory only: no IP address is ever written to disk.
 limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
@@ -53,3 +54,10 @@ def api_error(status: int, parameter: str, message: str) -> Response:
     response.status_code = status
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def too_long(most: int) -> str:
+    """What to say of an answer longer than ``most`` characters."""
+    return ngettext(
+        "Keep it to %(num)s character or fewer", "Keep it to %(num)s characters or fewer", most
+    )

@@ -9,9 +9,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import write_po
 from conftest import HEALTHDIR, Client, Inbox, free_port, serve
 from test_register_service import SHELTER_FORM, pending, post_form
 
+from entries import i18n
+from entries.model import Site
+from registration import replies
 from registration.queue import SubmissionQueue
 from service import create_app
 from upkeep.confirmations import read_link
@@ -31,13 +37,38 @@ def inbox(
     yield box, env
 
 
-def register(site: Path, form: dict[str, object]) -> str:
-    """Send the form to a running service; the submission's id."""
+def register(site: Path, form: dict[str, object], page: str = "/register") -> str:
+    """Send the form (at ``page``) to a running service; the submission's id."""
     for url in serve(create_app(site, site / "output", form_rate_limit="1000 per minute")):
         client = Client(url)
-        status, _, html = post_form(client, "/register", form, client.csrf_token("/register"))
+        status, _, html = post_form(client, page, form, client.csrf_token(page))
         assert status == 200, html
     return pending(site)[-1].name
+
+
+# A few of the replies' messages in made-up Polish: the test needs the catalog, not the
+# real translations.
+POLISH = {
+    "We have your details for %(group)s": "PL: mamy dane grupy %(group)s",
+    "Your reference is %(reference)s.": "PL: numer zgłoszenia %(reference)s.",
+    "Hello %(name)s,": "PL: dzień dobry, %(name)s,",
+    "%(group)s is now in the %(area)s directory": "PL: %(group)s jest w katalogu %(area)s",
+    "Thank you,": "PL: dziękujemy,",
+}
+
+
+def polish_catalog(folder: Path, messages: dict[str, str] = POLISH) -> Path:
+    """A ``pl`` catalog of ``messages`` in ``folder``, as ``make setup`` compiles one."""
+    catalog = Catalog(locale="pl")
+    for english, polish in messages.items():
+        catalog.add(english, polish)
+    messages = folder / "pl" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    with open(messages / "messages.po", "wb") as po:
+        write_po(po, catalog)
+    with open(messages / "messages.mo", "wb") as mo:
+        write_mo(mo, catalog)
+    return folder
 
 
 def run(site: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -109,3 +140,49 @@ def test_a_server_that_is_down_loses_nothing(
     [line] = [r.getMessage() for r in caplog.records if r.name == "healthdir.mail"]
     assert line == f"Email not sent (ConnectionRefusedError): receipt for submission {reference}"
     assert "pat" not in line.lower()
+
+
+def test_replies_are_in_the_language_the_form_was_filled_in(
+    reg_site: Path, tmp_path: Path, inbox: tuple[Inbox, dict[str, str]]
+) -> None:
+    box, env = inbox
+    locales = polish_catalog(tmp_path / "locales")
+    with open(reg_site / "pelicanconf.py", "a", encoding="utf-8") as settings:
+        settings.write(f"\nLANGUAGES = ['en-GB', 'pl']\nLOCALES_PATH = {str(locales)!r}\n")
+    form = {**SHELTER_FORM, "group_name": "Polish Form Rescue"}
+    reference = register(reg_site, form, page="/pl/register")
+    assert SubmissionQueue(reg_site / "submissions").get(reference).language == "pl"
+    [receipt] = box.messages
+    assert receipt["Subject"] == "PL: mamy dane grupy Polish Form Rescue"
+    body = receipt.get_content().replace("\r\n", "\n")
+    assert body.startswith("PL: dzień dobry, Pat Volunteer,\n")
+    assert f"PL: numer zgłoszenia {reference}." in body
+    assert "usually takes up to 5 working days" in body  # not in the catalog: English
+
+    approved = run(reg_site, "approve", reference, "--by", "Sam Reviewer", env=env)
+    assert approved.returncode == 0, approved.stderr
+    approval = box.messages[-1]
+    assert approval["Subject"] == "PL: Polish Form Rescue jest w katalogu Anytown"
+    assert "\nPL: dziękujemy,\n" in approval.get_content().replace("\r\n", "\n")
+
+
+def test_a_submission_with_no_language_is_answered_in_the_sites_first(tmp_path: Path) -> None:
+    locales = polish_catalog(tmp_path / "locales")
+    queue = SubmissionQueue(tmp_path / "submissions")
+    private = {"name": "Ola", "email": "ola@example.com"}
+    polish, _ = queue.submit("new", entry={"name": "Grupa"}, private=private, language="pl")
+    earlier, _ = queue.submit("new", entry={"name": "Inna"}, private=private)
+    assert (polish.language, earlier.language) == ("pl", "")
+    sender = "directory@example.org"
+    for languages, subject in (
+        (["en-GB", "pl"], "We have your details for Inna"),
+        (["pl", "en-GB"], "PL: mamy dane grupy Inna"),
+    ):
+        site = Site.from_settings(
+            {"AREA_NAME": "Anytown", "LANGUAGES": languages, "LOCALES_PATH": str(locales)}
+        )
+        assert replies.receipt(earlier, site, sender)["Subject"] == subject
+        assert replies.receipt(polish, site, sender)["Subject"] == "PL: mamy dane grupy Grupa"
+    english = Site.from_settings({"AREA_NAME": "Anytown"})  # no LANGUAGES: English only
+    assert replies.receipt(polish, english, sender)["Subject"] == "We have your details for Grupa"
+    assert i18n.current() is None  # nothing is left speaking Polish

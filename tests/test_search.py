@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from conftest import GOOD_PROVIDER, HEALTHDIR, REPO, TODAY, site_using
+from test_replies import polish_catalog
 
-from entries import load_directory
+from entries import i18n, load_directory
 from entries.site_settings import site_settings
 from search import FACETS, Filters, SearchIndex, build_index
 
@@ -363,3 +366,21 @@ def test_cli_offers_every_filter_the_page_does(
     chosen = Filters(accessibility=["step-free", "seated-option"], day="sat")
     assert data["filters"] == chosen.active()
     assert data["total"] == index.search("", chosen).total > 0
+
+
+def test_results_are_in_the_language_of_the_search(index: SearchIndex, tmp_path: Path) -> None:
+    """The index is built once; each result's words are said in the language searched in."""
+    locales = polish_catalog(tmp_path / "locales", {"Free": "PL: bezpłatne"})
+    polish = i18n.languages({"LANGUAGES": ["en-GB", "pl"], "LOCALES_PATH": str(locales)})[1]
+    english = index.search("befriending", Filters(free=True), limit=3).results
+    with i18n.use(polish):
+        found = index.search("befriending", Filters(free=True), limit=3).results
+    assert english and [r.activity for r in found] == [r.activity for r in english]
+    assert all(r.item.cost.startswith("Free") for r in english)
+    assert all(r.item.cost.startswith("PL: bezpłatne") for r in found)
+    for result in found:
+        confirmed = date.fromisoformat(result.last_confirmed)
+        assert result.item.confirmed == format_date(confirmed, "long", locale="pl")
+        assert (
+            result.item.name == next(r for r in english if r.activity == result.activity).item.name
+        )

@@ -58,6 +58,7 @@ def configure(env: Environment, loader: BaseLoader) -> None:
     env.globals["js_enabled_script"] = Markup(JS_ENABLED_SCRIPT)
     env.globals["filter_options"] = _filter_options
     env.globals["current_language"] = i18n.current
+    env.filters["language_name"] = i18n.language_name
 
 
 def language_values(settings: dict[str, Any], language: i18n.Language) -> dict[str, Any]:

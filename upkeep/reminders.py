@@ -19,14 +19,15 @@ from entries import mail
 from entries.atomic import write_text_atomic
 from entries.directory import Directory
 from entries.formatting import long_date
+from entries.i18n import N_, gettext
 from entries.model import Provider
 
 STEPS = ("soon", "due", "final")
 WARNING = timedelta(days=30)
 SUBJECTS = {
-    "soon": "Are your details in the {area} directory still right?",
-    "due": "Please confirm your details in the {area} directory",
-    "final": "Last reminder: your listing in the {area} directory will be hidden on {hide}",
+    "soon": N_("Are your details in the %(area)s directory still right?"),
+    "due": N_("Please confirm your details in the %(area)s directory"),
+    "final": N_("Last reminder: your listing in the %(area)s directory will be hidden on %(hide)s"),
 }
 
 
@@ -119,22 +120,37 @@ def _message(
     message = EmailMessage()
     message["To"] = to
     message["From"] = sender
-    message["Subject"] = SUBJECTS[step].format(area=site.area_name, hide=hide)
+    message["Subject"] = gettext(SUBJECTS[step], area=site.area_name, hide=hide)
     activities = "\n".join(f"  - {a.name}: {a.when}" for a in provider.listed_activities)
-    opening = {
-        "soon": "It is nearly time to check your group's details in the directory.",
-        "due": "Your group's details in the directory are due to be checked. Until you "
-        "confirm them, your listing tells people they may have changed.",
-        "final": f"This is our last reminder. If we do not hear from you, your listing will "
-        f"be taken off the website on {hide}, until you confirm it. Nothing is deleted.",
-    }[step]
+    if step == "soon":
+        opening = gettext("It is nearly time to check your group's details in the directory.")
+    elif step == "due":
+        opening = gettext(
+            "Your group's details in the directory are due to be checked. Until you confirm "
+            "them, your listing tells people they may have changed."
+        )
+    else:
+        opening = gettext(
+            "This is our last reminder. If we do not hear from you, your listing will be "
+            "taken off the website on %(hide)s, until you confirm it. Nothing is deleted.",
+            hide=hide,
+        )
+    confirmed = gettext(
+        "%(group)s was last confirmed on %(date)s:",
+        group=provider.name,
+        date=long_date(provider.last_confirmed),
+    )
+    link_words = gettext(
+        "To confirm with one click, or to tell us what has changed, use this link:"
+    )
+    draw = gettext(
+        "Groups that confirm or update their details are entered into our monthly prize draw."
+    )
     message.set_content(
-        f"Hello,\n\n{opening}\n\n"
-        f"{provider.name} was last confirmed on {long_date(provider.last_confirmed)}:\n"
-        f"{activities}\n\n"
-        f"To confirm with one click, or to tell us what has changed, use this link:\n"
-        f"{link(provider.slug)}\n\n"
-        f"Groups that confirm or update their details are entered into our monthly prize draw.\n\n"
-        f"Thank you,\n{site.team_name}\n{site.team_phone}\n{site.team_email}\n"
+        f"{gettext('Hello,')}\n\n{opening}\n\n"
+        f"{confirmed}\n{activities}\n\n"
+        f"{link_words}\n{link(provider.slug)}\n\n"
+        f"{draw}\n\n"
+        f"{gettext('Thank you,')}\n{site.team_name}\n{site.team_phone}\n{site.team_email}\n"
     )
     return message
