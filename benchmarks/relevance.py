@@ -237,7 +237,7 @@ def run(feed: Path, queries_file: Path, area: str) -> None:
         reasons = Counter(s.reason.split(" (")[0] for s in report.skipped)
         for reason, count in reasons.most_common():
             print(f"  not imported: {count} {reason}")
-        build(root, root / "output", today=today)
+        build(root, root / "output", today=today, preview="http://localhost:8000")
         ids = imported_ids(root / "content" / "providers")
         index = SearchIndex(root / "search-index")
         ours = {

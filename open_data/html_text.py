@@ -58,6 +58,15 @@ def blocks(source: str) -> list[Block]:
     return _joined(found)
 
 
+def link_targets(source: str) -> list[str]:
+    """Where a description's links go, in order (``https://…``, ``mailto:…``, ``tel:…``):
+    a listing that gives its contact details only in its text still gives them."""
+    if not _TAG.search(source):
+        return []
+    links = BeautifulSoup(source, "html.parser").find_all("a", href=True)
+    return [str(link["href"]).strip() for link in links]
+
+
 def _walk(node: Tag, found: list[Block], inline: list[str]) -> None:
     for child in node.children:
         if isinstance(child, PreformattedString):  # comments, doctypes, CDATA

@@ -37,6 +37,7 @@ from open_data.oruk_records import (
     NotImported,
     activity,
     contact,
+    contact_in_text,
     provider_fields,
     unusable_contact,
 )
@@ -397,6 +398,9 @@ def _checked(
             and not has_contact
             and not any(item.get(k) for k in ("website", "email", "phone"))
         ):
+            if found := contact_in_text(record.description):
+                item.update(found)
+                continue
             drop(index, "gives no phone number, email address or website, nor does its "
                  "organisation" + unusable_contact(record.url, record.email))  # fmt: skip
     while True:

@@ -21,6 +21,7 @@ from open_data.html_text import (
     as_markdown,
     as_text,
     blocks,
+    link_targets,
     shorten,
     summary_and_rest,
 )
@@ -130,6 +131,19 @@ def contact(website: str, email: str, phones: Iterable[str]) -> dict[str, str]:
     found = {"website": _website(website), "email": email if _EMAIL.search(email) else ""}
     found["phone"] = next((p for p in phones if p and _PHONE.search(p)), "")
     return {key: value for key, value in found.items() if value}
+
+
+def contact_in_text(description: str) -> dict[str, str]:
+    """The first web address, email and phone number a description links to: for a
+    record whose own fields give none (a listing of places, each with its details)."""
+    targets = link_targets(description)
+    return contact(
+        next((t for t in targets if _website(t) and t.casefold().startswith("http")), ""),
+        next(
+            (e for t in targets if (e := t.removeprefix("mailto:")) != t and _EMAIL.search(e)), ""
+        ),
+        (t.removeprefix("tel:") for t in targets if t.startswith("tel:")),
+    )
 
 
 def unusable_contact(website: str, email: str) -> str:

@@ -78,11 +78,15 @@ def concepts(
         known = places.get(stem_key(part)) or expansion(part)
         if not stems and known is None:
             continue  # a stop word or punctuation
+        if known is not None and all(stem in _FILLER_STEMS for stem in stems):
+            stems = ()  # "helping out" means volunteering, not any listing that says "help"
         correction: tuple[str, ...] = ()
         corrected_to = ""
         if known is None and is_unknown(part):
             corrected_to = correct(part, _neighbours(parts, part)) or ""
             correction = stems_of(corrected_to)
+            # What the thesaurus says about the word meant ("alzhiemers" → dementia).
+            known = expansion(corrected_to) if corrected_to else None
         asked.append(
             Concept(
                 text=part,
@@ -97,6 +101,9 @@ def concepts(
             )
         )
     return asked
+
+
+_FILLER_STEMS = frozenset(stem for word in FILLER for stem in (t.text for t in STEMMED(word)))
 
 
 @functools.lru_cache(maxsize=20_000)

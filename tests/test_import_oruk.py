@@ -477,3 +477,19 @@ def test_a_later_confirmation_by_a_person_survives_an_unchanged_feed(
     changed.write_text(json.dumps(feed))
     import_oruk(imported, changed, today=TODAY)
     assert entry(imported, "southmoor-knit-and-natter")["last_confirmed"] == "2026-06-30"
+
+
+def test_contact_details_given_only_in_the_description_are_used() -> None:
+    from open_data.oruk_records import contact_in_text
+
+    listing = (
+        '<h3><a href="http://A Church Hall">A Church Hall</a></h3>'
+        '<p><a href="https://pantry.example.org/food/">Pantry</a> '
+        '<a href="mailto:pantry@example.org">email</a> <a href="tel:01632 960123">call</a></p>'
+    )
+    assert contact_in_text(listing) == {
+        "website": "https://pantry.example.org/food/",
+        "email": "pantry@example.org",
+        "phone": "01632 960123",
+    }
+    assert contact_in_text("<p>No way to get in touch.</p>") == {}

@@ -180,3 +180,19 @@ def test_snippets_are_whole_sentences_with_the_words_marked(index: SearchIndex) 
 
 def test_a_lone_guess_is_not_enough_when_the_rest_finds_nothing(index: SearchIndex) -> None:
     assert index.search("scuba yogga").total == 0
+
+
+def test_a_corrected_word_brings_its_thesaurus_words() -> None:
+    from search.concepts import concepts
+
+    asked = concepts("lonley", lambda part: part == "lonley", lambda word, near: "lonely")
+    assert asked[0].corrected_to == "lonely"
+    assert ("befriend",) in asked[0].also  # the thesaurus's words for "lonely"
+
+
+def test_a_phrase_of_filler_words_is_matched_only_through_the_thesaurus() -> None:
+    from search.concepts import concepts
+
+    asked = concepts("helping out", lambda part: False, lambda word, near: None)
+    assert asked[0].stems == ()  # not every listing that says "help"
+    assert ("volunt",) in asked[0].also
