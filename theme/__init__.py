@@ -47,6 +47,9 @@ def configure(env: Environment, loader: BaseLoader) -> None:
     env.loader = ChoiceLoader([loader, PackageLoader("nhsuk_frontend_jinja")])
     env.undefined = ChainableUndefined  # the NHS.UK macros read optional nested params
     env.autoescape = True
+    # Data for the scripts (their words, JSON-LD) in its own letters: Bengali as \uXXXX
+    # would be six times the size. Still safe: `tojson` escapes <, >, & and '.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.add_extension("jinja2.ext.i18n")
     # `_("…")`, `ngettext` and `{% trans %}` look up the language being rendered, so one
     # compiled template serves every language.

@@ -4,6 +4,43 @@
 
 const KEY = "healthdir:my-list";
 
+// The words, in the page's language, from the catalogs: the page carries them as data
+// (partials/js_messages.html). A page without them gets no buttons and no list, as
+// without JavaScript, rather than words in the wrong language.
+function readWords() {
+  try {
+    const words = JSON.parse(document.getElementById("hd-messages")?.textContent || "null");
+    return words && typeof words === "object" ? words : null;
+  } catch {
+    return null;
+  }
+}
+const WORDS = readWords();
+const LANG = document.documentElement.lang || "en-GB";
+
+// A word with its {placeholders} filled in from values.
+function fill(text, values) {
+  return String(text ?? "").replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
+}
+
+function say(key, values = {}) {
+  return fill(WORDS[key], values);
+}
+
+// A counted message ({count}): the page gives each of its plural forms by the category
+// Intl.PluralRules names for a count in the page's language ("one", "few", "many",
+// "other"…), as a language may have more forms than English's two (Polish has three).
+function counted(key, count) {
+  const forms = WORDS[key] || {};
+  let category = "other";
+  try {
+    category = new Intl.PluralRules(LANG).select(count);
+  } catch {
+    // a language the browser does not know: "other"
+  }
+  return fill(forms[category] ?? forms.other, { count });
+}
+
 function read() {
   try {
     const items = JSON.parse(localStorage.getItem(KEY) || "[]");
@@ -57,12 +94,11 @@ function addButtons() {
       const listed = items.some((item) => item.url === card.url);
       write(listed ? items.filter((item) => item.url !== card.url) : [...items, card]);
       show();
-      const count = read().length;
-      announce(`${listed ? "Removed" : "Added"} ${card.name}. Your list has ${count} ${count === 1 ? "activity" : "activities"}.`);
+      announce(`${say(listed ? "removed" : "added", { name: card.name })} ${counted("list_has", read().length)}`);
     }, "hd-shortlist__button hd-no-print");
     const show = () => {
       const listed = read().some((item) => item.url === card.url);
-      toggle.firstChild.textContent = listed ? "Remove from my list" : "Add to my list";
+      toggle.firstChild.textContent = say(listed ? "remove_from" : "add");
     };
     toggle.prepend(document.createTextNode(""));
     show();
@@ -70,25 +106,20 @@ function addButtons() {
   }
 }
 
-const FACTS = [
-  ["When", "when"],
-  ["Where", "where"],
-  ["Cost", "cost"],
-  ["How to join", "join"],
-  ["Contact", "contact"],
-  ["Accessibility", "access"],
-];
+// The facts of an activity on the sheet: the card's keys, each the key of its word too.
+const FACTS = ["when", "where", "cost", "join", "contact", "access"];
 
 // What the link worker adds to the sheet, typed on screen and printed as plain lines.
 // Who it is for and the notes go with this list (and are cleared with it); the link
 // worker's own organisation and phone are kept for the next sheet.
 const SHEET_KEY = "healthdir:my-list-sheet";
 const WORKER_KEY = "healthdir:link-worker";
+// Each field's label is the word `${key}_label`, its hint (if any) `${key}_hint`.
 const SHEET_FIELDS = [
-  { key: "for", store: SHEET_KEY, label: "Who is it for? (optional)", hint: "Their name, as you want it on the sheet." },
-  { key: "notes", store: SHEET_KEY, label: "Notes (optional)", hint: "Printed under the activities, such as what you agreed to try first.", multiline: true },
-  { key: "organisation", store: WORKER_KEY, label: "Your organisation (optional)" },
-  { key: "phone", store: WORKER_KEY, label: "Your phone number (optional)", type: "tel" },
+  { key: "for", store: SHEET_KEY, hint: true },
+  { key: "notes", store: SHEET_KEY, hint: true, multiline: true },
+  { key: "organisation", store: WORKER_KEY },
+  { key: "phone", store: WORKER_KEY, type: "tel" },
 ];
 
 function readFields(key) {
@@ -110,8 +141,8 @@ function sheetValue(key) {
 function printedLines() {
   const from = [sheetValue("organisation"), sheetValue("phone")].filter(Boolean).join(", ");
   return {
-    for: sheetValue("for") && `For: ${sheetValue("for")} · `,
-    from: from && `From: ${from}`,
+    for: sheetValue("for") && `${say("for_line", { name: sheetValue("for") })} · `,
+    from: from && say("from_line", { sender: from }),
     notes: sheetValue("notes"),
   };
 }
@@ -135,15 +166,12 @@ function printed(tag, name, className = "") {
 
 function sheetFields(container) {
   const fieldset = element("fieldset", "nhsuk-fieldset hd-sheet__fields hd-no-print");
-  const legend = element("legend", "nhsuk-fieldset__legend nhsuk-fieldset__legend--m", "Add to the sheet");
-  fieldset.append(
-    legend,
-    element("p", "nhsuk-hint", "Kept in this browser only. ‘Clear my list’ clears who it is for and the notes."),
-  );
+  const legend = element("legend", "nhsuk-fieldset__legend nhsuk-fieldset__legend--m", say("sheet"));
+  fieldset.append(legend, element("p", "nhsuk-hint", say("sheet_hint")));
   for (const field of SHEET_FIELDS) {
     const id = `hd-sheet-${field.key}`;
     const group = element("div", "nhsuk-form-group");
-    const label = element("label", "nhsuk-label", field.label);
+    const label = element("label", "nhsuk-label", say(`${field.key}_label`));
     label.htmlFor = id;
     group.append(label);
     const input = element(field.multiline ? "textarea" : "input", field.multiline ? "nhsuk-textarea" : "nhsuk-input");
@@ -151,7 +179,7 @@ function sheetFields(container) {
     if (field.multiline) input.rows = 4;
     else input.type = field.type || "text";
     if (field.hint) {
-      const hint = element("div", "nhsuk-hint", field.hint);
+      const hint = element("div", "nhsuk-hint", say(`${field.key}_hint`));
       hint.id = `${id}-hint`;
       input.setAttribute("aria-describedby", hint.id);
       group.append(hint);
@@ -174,15 +202,15 @@ function renderList(container) {
     container.append(element("p", "", container.dataset.emptyText));
     return;
   }
-  container.append(element("p", "hd-no-print", `${items.length} ${items.length === 1 ? "activity" : "activities"} in your list.`));
+  container.append(element("p", "hd-no-print", counted("in_list", items.length)));
   // On paper: who it is for, the day it was printed and who it is from.
   const top = element("div", "hd-print-only hd-sheet__top");
   const dated = element("p");
-  dated.append(printed("span", "for"), new Date().toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" }));
+  dated.append(printed("span", "for"), new Date().toLocaleDateString(LANG, { day: "numeric", month: "long", year: "numeric" }));
   top.append(dated, printed("p", "from"));
   const notes = element("div", "hd-print-only hd-sheet__notes");
   notes.dataset.printedBox = "notes";
-  notes.append(element("h2", "hd-sheet__notes-heading", "Notes"), printed("p", "notes"));
+  notes.append(element("h2", "hd-sheet__notes-heading", say("notes_heading")), printed("p", "notes"));
   const list = element("ol", "hd-sheet__list");
   items.forEach((card, index) => {
     const item = element("li", "hd-sheet__item");
@@ -194,13 +222,13 @@ function renderList(container) {
     about.append(element("strong", "hd-sheet__by", card.provider), `: ${card.summary}`);
     item.append(heading, about);
     const facts = element("dl", "hd-facts hd-sheet__facts");
-    for (const [term, key] of FACTS) {
+    for (const key of FACTS) {
       if (!card[key]) continue;
       const row = element("div");
-      row.append(element("dt", "", term), element("dd", "", card[key]));
+      row.append(element("dt", "", say(key)), element("dd", "", card[key]));
       facts.append(row);
     }
-    item.append(facts, element("p", "hd-sheet__confirmed", `Details last confirmed on ${card.confirmed}`));
+    item.append(facts, element("p", "hd-sheet__confirmed", say("confirmed", { date: card.confirmed })));
     const tools = element("div", "hd-sheet__tools hd-no-print");
     const move = (to) => () => {
       const next = read();
@@ -208,15 +236,15 @@ function renderList(container) {
       next.splice(to, 0, moved);
       write(next);
       renderList(container);
-      announce(`Moved ${card.name} to number ${to + 1}.`);
+      announce(say("moved", { name: card.name, position: to + 1 }));
       container.querySelectorAll(".hd-sheet__name a")[to]?.focus();
     };
-    if (index > 0) tools.append(button("Move up", card.name, move(index - 1)));
-    if (index < items.length - 1) tools.append(button("Move down", card.name, move(index + 1)));
-    tools.append(button("Remove", card.name, () => {
+    if (index > 0) tools.append(button(say("move_up"), card.name, move(index - 1)));
+    if (index < items.length - 1) tools.append(button(say("move_down"), card.name, move(index + 1)));
+    tools.append(button(say("remove"), card.name, () => {
       write(read().filter((other) => other.url !== card.url));
       renderList(container);
-      announce(`Removed ${card.name}.`);
+      announce(say("removed", { name: card.name }));
       container.querySelector("h1, .hd-sheet__name a, p")?.focus();
     }));
     item.append(tools);
@@ -224,18 +252,20 @@ function renderList(container) {
   });
   const actions = element("div", "hd-sheet__actions hd-no-print");
   actions.append(
-    button("Print this list", "", () => window.print(), "hd-print-list"),
-    button("Clear my list", "", () => {
+    button(say("print"), "", () => window.print(), "hd-print-list"),
+    button(say("clear"), "", () => {
       write([]);
       localStorage.removeItem(SHEET_KEY);
       renderList(container);
-      announce("Your list is empty.");
+      announce(say("empty"));
     }),
   );
   container.append(top, list, notes, sheetFields(container), actions);
   updatePrinted(container);
 }
 
-addButtons();
-const container = document.getElementById("hd-my-list");
-if (container) renderList(container);
+if (WORDS) {
+  addButtons();
+  const container = document.getElementById("hd-my-list");
+  if (container) renderList(container);
+}
