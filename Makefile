@@ -65,4 +65,4 @@ test: setup browser lint
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) node_modules output search-index $(MESSAGES_MO) theme/static/css/healthdir.css theme/static/js/nhsuk-frontend.min.js
+	rm -rf $(VENV) node_modules output search-index $(MESSAGES_MO) theme/static/css/healthdir.css theme/static/js/nhsuk-frontend.min.js theme/static/images

@@ -56,15 +56,15 @@ def pseudo_catalog(folder: Path) -> Path:
             continue
         if isinstance(message.id, tuple):
             forms = tuple(pseudo(form) for form in message.id)
-            catalog.add(message.id, (forms[0], forms[1]), flags=message.flags)
+            catalog.add(message.id, (forms[0], forms[1]), flags={"fuzzy"})
         else:
-            catalog.add(message.id, pseudo(message.id), flags=message.flags)
+            catalog.add(message.id, pseudo(message.id), flags={"fuzzy"})  # not reviewed
     messages = folder / PSEUDO / "LC_MESSAGES"
     messages.mkdir(parents=True)
     with (messages / "messages.po").open("wb") as po:
         write_po(po, catalog)
     with (messages / "messages.mo").open("wb") as mo:
-        write_mo(mo, catalog)
+        write_mo(mo, catalog, use_fuzzy=True)
     return folder
 
 
