@@ -10,6 +10,7 @@ that must answer in milliseconds (see ``benchmarks/search_speed.py``).
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import threading
@@ -50,13 +51,22 @@ CORRECTION_WEIGHT, CORRECTION_CREDIT = 0.6, 0.8  # the nearest real word, for a 
 SYNONYM_WEIGHT, SYNONYM_CREDIT = 0.3, 0.7  # a word found only through synonyms.yaml
 DOMAIN_SCORE = 1.0  # an activity in a topic the word names (before SYNONYM_WEIGHT)
 AVOID_FACTOR = 0.35  # an activity in a topic that offers the opposite of what is meant
-PAIR_WEIGHT = 1.5  # query words found next to each other, in order
+PAIR_WEIGHT = 0.2  # query words found next to each other, in order
 MIN_COMPOUND_PART = 3  # "foodbank" → "food bank"; no part shorter than this
 COVERAGE_POWER = 3.0  # an activity covering more of the query's concepts ranks higher
-# A concept whose words over COMMON_SHARE of activities use counts for less towards
-# coverage, down to MIN_IMPORTANCE when COMMON_SHARE + COMMON_SPAN of them do.
-COMMON_SHARE, COMMON_SPAN, MIN_IMPORTANCE = 0.05, 0.25, 0.25
+# How much a concept counts towards coverage is its inverse document frequency, at least
+# MIN_IMPORTANCE; a concept no activity writes as typed (an everyday phrase, a typo) is
+# what only the thesaurus can answer, and counts UNSEEN times the rarest word.
+MIN_IMPORTANCE, UNSEEN = 0.3, 2.0
+# A looser match's credit towards coverage falls from full, for a word at most
+# SPECIFIC_SHARE of activities use, to MIN_SPECIFICITY for one that all of them use.
+SPECIFIC_SHARE, MIN_SPECIFICITY = 0.35, 0.2
 MAX_SNIPPETS = 20_000
+# BM25F (one saturation over all the text fields): how soon a word's repeats stop
+# counting (K1), and how much a longer text's words count for less in each field
+# (FIELD_B): not in names, which are short anyway, so a name's word always counts most.
+K1 = 1.2
+FIELD_B = {"name_text": 0.0, "org_text": 0.0, "summary_text": 0.3, "body": 0.75}
 MAX_CACHED = 4_000  # words' weights (10,000 activities: 40 KB each) and corrections kept
 
 
@@ -140,7 +150,8 @@ class SearchResults:
 @dataclass(frozen=True)
 class _Posting:
     docs: np.ndarray  # the documents that have the term
-    weights: np.ndarray  # its BM25F weight in each
+    weights: np.ndarray  # its BM25F weight in each (Whoosh's, one field alone)
+    counts: np.ndarray  # how often the term occurs in each (times the document's boost)
 
 
 class _Mark(highlight.HtmlFormatter):
@@ -170,6 +181,7 @@ class SearchIndex:
         # Kept between searches (and cleared when full): each word's weight in every
         # activity, and each typo's correction, both slow to work out afresh.
         self._word_weights: dict[str, np.ndarray] = {}
+        self._lengths: dict[str, np.ndarray] = {}  # each text field's length ÷ its average
         self._corrections: dict[tuple[str, tuple[str, ...]], str | None] = {}
         self._stored: dict[int, dict[str, Any]] = {}
         self._facet_docs: dict[str, dict[str, np.ndarray]] = {}
@@ -288,6 +300,7 @@ class SearchIndex:
         self._word_weights = {}
         self._corrections = {}
         self._snippets = {}
+        self._lengths = {name: _relative_lengths(reader, name) for name in TEXT_WEIGHTS}
         self._facet_docs = {
             facet.name: {
                 value: self._mask(self._posting(facet.field, value))
@@ -343,7 +356,7 @@ class SearchIndex:
         weights = 0.0
         for concept in asked:
             score, got, guessed = self._concept(concept)
-            weight = _importance(float(np.count_nonzero(got >= 1.0)) / max(self._count, 1))
+            weight = _importance(int(np.count_nonzero(got >= 1.0)), max(self._count, 1))
             total += weight * score
             credit += weight * got
             weights += weight
@@ -372,22 +385,41 @@ class SearchIndex:
             apart = self._words((left, right)) * (self._weights(PAIRS, f"{left}_{right}") > 0)
             own = np.maximum(own, apart)
         corrected = self._words(concept.correction) * CORRECTION_WEIGHT
-        related = np.zeros(self._count, dtype=np.float32)
-        for stems in concept.also:
-            related = np.maximum(related, self._words(stems))
+        related, telling = self._related(concept.also)
         for entry_field, value in (*(("domains", d) for d in concept.domains), *concept.facets):
             docs = self._docs(FACET_OF_FIELD[entry_field], value)
             related = np.maximum(related, docs * DOMAIN_SCORE)
+            telling = np.maximum(telling, docs * self._specificity(docs))
         related *= SYNONYM_WEIGHT
         score = np.where(own > 0, own, np.maximum(corrected, related))
         got = np.select(
-            [own > 0, corrected > 0, related > 0], [1.0, CORRECTION_CREDIT, SYNONYM_CREDIT], 0.0
+            [own > 0, corrected > 0, related > 0],
+            [1.0, CORRECTION_CREDIT, SYNONYM_CREDIT * telling],
+            0.0,
         ).astype(np.float32)
         for domain in concept.avoid:
             opposite = self._docs("domain", domain)
             score[opposite] *= AVOID_FACTOR
             got[opposite] *= AVOID_FACTOR
         return score, got, (own <= 0) & (corrected > 0) & (related <= corrected)
+
+    def _phrase_often(self, stems: tuple[str, ...]) -> np.ndarray:
+        """How often each activity uses a thesaurus word or phrase (``_often``): a
+        phrase's words counted only where they stand side by side ("memory loss"), as
+        often as its rarest word."""
+        if len(stems) == 1:
+            return self._often(stems[0])
+        found = functools.reduce(np.minimum, (self._often(word) for word in stems))
+        for left, right in itertools.pairwise(stems):
+            found = found * (self._weights(PAIRS, f"{left}_{right}") > 0)
+        return found
+
+    def _specificity(self, found: np.ndarray) -> float:
+        """How telling a looser match is, from how many activities it reaches: 1 for a
+        word few use, less for one most listings use ("advice", "community"), so that a
+        broad synonym does not make an activity look as if it covered the query."""
+        share = max(int(np.count_nonzero(found)), 1) / max(self._count, 1)
+        return float(np.clip(np.log(share) / np.log(SPECIFIC_SHARE), MIN_SPECIFICITY, 1.0))
 
     def _compounds(self, text: str) -> list[tuple[str, str]]:
         """Ways a word written as one ("foodbank") is two words activities write side by
@@ -411,16 +443,54 @@ class SearchIndex:
         return self._corrections[key]
 
     def _word(self, word: str) -> np.ndarray:
-        """One stem's weight in every activity, over the weighted text fields."""
+        """One stem's weight in every activity: BM25F over the weighted text fields.
+
+        Its occurrences in each field, weighted by the field and normalised by the field's
+        length, are added up before they saturate, once: a word in an activity's name,
+        provider's name and summary is one piece of evidence, not three, and the words it
+        does not repeat decide between such activities.
+        """
+        often = self._often(word)
+        return _saturated(often, _idf(int(np.count_nonzero(often)), self._count))
+
+    def _often(self, word: str) -> np.ndarray:
+        """How often a stem occurs in every activity, weighted by field and normalised by
+        each field's length (BM25F's term frequency, before it saturates)."""
         if word not in self._word_weights:
             if len(self._word_weights) > MAX_CACHED:
                 self._word_weights.clear()
-            found = np.zeros(self._count, dtype=np.float32)
+            often = np.zeros(self._count, dtype=np.float32)
             for field_name, weight in TEXT_WEIGHTS.items():
                 posting = self._posting(field_name, word)
-                found[posting.docs] += weight * posting.weights
-            self._word_weights[word] = found
+                b = FIELD_B[field_name]
+                norm = 1 - b + b * self._lengths[field_name][posting.docs]
+                often[posting.docs] += weight * posting.counts / norm
+            self._word_weights[word] = often
         return self._word_weights[word]
+
+    def _related(self, also: tuple[tuple[str, ...], ...]) -> tuple[np.ndarray, np.ndarray]:
+        """How well each activity matches a concept's thesaurus words, and how telling
+        the most telling one it uses is.
+
+        The words are one term, as in a synonym query: their occurrences add up before
+        they saturate, under one inverse document frequency (the mean of theirs), so a
+        rare side word ("conversation") is no stronger evidence of the need than the word
+        groups commonly use for it ("befriending"), and an activity that speaks of the
+        need in several ways beats one that mentions it in passing. A word most
+        activities use counts for less in that sum.
+        """
+        often = np.zeros(self._count, dtype=np.float32)
+        telling = np.zeros(self._count, dtype=np.float32)
+        idfs = []
+        for stems in dict.fromkeys(also):
+            found = self._phrase_often(stems)
+            users = int(np.count_nonzero(found))
+            if users:
+                specific = self._specificity(found)
+                often += specific * found
+                telling = np.maximum(telling, (found > 0) * specific)
+                idfs.append(_idf(users, self._count))
+        return _saturated(often, float(np.mean(idfs)) if idfs else 0.0), telling
 
     def _words(self, stems: tuple[str, ...]) -> np.ndarray:
         """How well each activity matches all of ``stems`` (0 where one is missing)."""
@@ -454,6 +524,7 @@ class SearchIndex:
             searcher = self._searcher
             docs: list[int] = []
             weights: list[float] = []
+            counts: list[float] = []
             if key in searcher.reader():
                 # The searcher's, not the reader's: an index an incremental build
                 # updated has several segments, and documents deleted from them.
@@ -461,9 +532,12 @@ class SearchIndex:
                 while matcher.is_active():
                     docs.append(matcher.id())
                     weights.append(matcher.score())
+                    counts.append(matcher.weight())
                     matcher.next()
             self._postings[key] = _Posting(
-                np.array(docs, dtype=np.int64), np.array(weights, dtype=np.float32)
+                np.array(docs, dtype=np.int64),
+                np.array(weights, dtype=np.float32),
+                np.array(counts, dtype=np.float32),
             )
         return self._postings[key]
 
@@ -590,13 +664,34 @@ class SearchIndex:
             return sorted(self._facet_docs[facet_name])
 
 
-def _importance(share: float) -> float:
-    """How much a concept counts towards coverage, from the share of activities that use
-    its words: a word most listings use ("take", "day") says little about which one is
-    wanted, so missing it costs little."""
-    return float(
-        np.clip(1 - (share - COMMON_SHARE) / COMMON_SPAN * (1 - MIN_IMPORTANCE), MIN_IMPORTANCE, 1)
+def _relative_lengths(reader: Any, field_name: str) -> np.ndarray:
+    """Each document's length in a field ÷ the field's average length (1 where unknown)."""
+    lengths = np.array(
+        [reader.doc_field_length(doc, field_name, 0) for doc in range(reader.doc_count_all())],
+        dtype=np.float32,
     )
+    average = float(lengths.mean()) if len(lengths) else 0.0
+    return lengths / average if average else np.ones_like(lengths)
+
+
+def _idf(users: int, count: int) -> float:
+    """BM25's inverse document frequency of a term ``users`` of ``count`` activities use."""
+    return float(np.log1p((count - users + 0.5) / (users + 0.5)))
+
+
+def _saturated(often: np.ndarray, idf: float) -> np.ndarray:
+    """BM25's score for a term frequency: each repeat adds less, up to ``idf`` × (K1 + 1)."""
+    return (idf * often * (K1 + 1) / (often + K1)).astype(np.float32)
+
+
+def _importance(users: int, count: int) -> float:
+    """How much a concept counts towards coverage: its inverse document frequency, from
+    how many activities use its words as typed (at least one). A word most listings use
+    ("take", "day") says little about which one is wanted, so missing it costs little;
+    a rare word says most."""
+    if not users:
+        return float(np.log(count)) * UNSEEN
+    return max(float(np.log(count / users)), MIN_IMPORTANCE)
 
 
 def _summary(text: str) -> ActivitySummary:

@@ -196,3 +196,114 @@ def test_a_phrase_of_filler_words_is_matched_only_through_the_thesaurus() -> Non
     asked = concepts("helping out", lambda part: False, lambda word, near: None)
     assert asked[0].stems == ()  # not every listing that says "help"
     assert ("volunt",) in asked[0].also
+
+
+SCORING = {
+    "repeats": provider(
+        "Potters Guild",
+        {
+            "name": "Pottery pottery",
+            "summary": "Pottery, pottery and more pottery.",
+            "details": "Pottery every week, pottery for all, pottery wheels, pottery glazes.",
+        },
+    ),
+    "once": provider("Makers", {"name": "Pottery", "summary": "Make things from clay."}),
+    "quilting": provider("Patchwork", {"name": "Quilting", "summary": "Sew a quilt."}),
+    **{
+        f"common-{n}": provider(
+            f"Hall {n}", {"name": f"Hall {n} drop-in", "summary": "A community get-together."}
+        )
+        for n in range(6)
+    },
+    "befriending": provider(
+        "Good Neighbours",
+        {"name": "Befriending visits", "summary": "Befriending at home, once a week."},
+    ),
+    "befriending-phone": provider(
+        "Phone Friends", {"name": "Telephone befriending", "summary": "A weekly befriending call."}
+    ),
+    "conversation": provider(
+        "Language Swap",
+        {"name": "Conversation club", "summary": "Practise a language, in pairs."},
+    ),
+    "day-care": provider(
+        "Oak House", {"name": "Oak House", "summary": "Day care for older people."}
+    ),
+    "garden-day": provider(
+        "Green Thumbs",
+        {"name": "Garden open day", "summary": "Care for the garden on a sunny day."},
+    ),
+    "coffee": provider(
+        "Bean There",
+        {"name": "Afternoon pottery", "summary": "Clay work.", "details": "Coffee served."},
+    ),
+    "pottery-befriending": provider(
+        "Kind Clay",
+        {"name": "Pottery", "summary": "Clay work.", "details": "Befriending too."},
+    ),
+    **{
+        f"coffee-{n}": provider(
+            f"Cafe {n}",
+            {"name": f"Cafe {n}", "summary": "Coffee and cake, with coffee to take away."},
+        )
+        for n in range(14)
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def scoring(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+    site = tmp_path_factory.mktemp("scoring")
+    shutil.copy(REPO / "pelicanconf.py", site)
+    shutil.copytree(REPO / "content" / "domains", site / "content" / "domains")
+    (site / "content" / "providers").mkdir()
+    for slug, text in SCORING.items():
+        write_provider(site, slug, text)
+    directory, problems = load_directory(site, site_settings(site), today=TODAY)
+    assert problems == []
+    build_index(directory, site / "index")
+    return SearchIndex(site / "index")
+
+
+def scores(index: SearchIndex, text: str) -> dict[str, float]:
+    return {r.item.name: r.score for r in index.search(text, limit=50).results}
+
+
+def test_a_words_repeats_across_fields_saturate_once(scoring: SearchIndex) -> None:
+    found = scores(scoring, "pottery")
+    # Eleven times in three fields is more evidence than once in the name, but not
+    # eleven times (or three fields' worth) more.
+    assert found["Pottery"] < found["Pottery pottery"] < 1.5 * found["Pottery"]
+
+
+def test_a_rare_word_counts_for_more_of_the_query_than_a_common_one(
+    scoring: SearchIndex,
+) -> None:
+    found = names(scoring, "quilting community")
+    assert found[0] == "Quilting"  # has only the rare word; six others only the common one
+
+
+def test_thesaurus_words_are_one_term_so_a_rare_side_word_does_not_win(
+    scoring: SearchIndex,
+) -> None:
+    found = names(scoring, "lonely")  # nobody says it: found through the thesaurus
+    assert found.index("Befriending visits") < found.index("Conversation club")
+
+
+def test_a_thesaurus_phrase_matches_only_side_by_side(scoring: SearchIndex) -> None:
+    found = names(scoring, "respite")  # its thesaurus words include "day care"
+    assert "Oak House" in found
+    assert "Garden open day" not in found  # says "day" and "care", apart
+
+
+def test_a_synonym_most_activities_use_covers_less_of_the_query(scoring: SearchIndex) -> None:
+    # "coffee" is among the thesaurus words for "lonely", but most activities here say it.
+    found = names(scoring, "lonely pottery")
+    assert found.index("Pottery") < found.index("Afternoon pottery")
+
+
+def test_a_concept_only_the_thesaurus_answers_counts_for_more(scoring: SearchIndex) -> None:
+    # Nobody writes "lonely": the thesaurus is the only way to answer it, so a befriending
+    # group covers more of the query than the one activity that says "quilting".
+    found = names(scoring, "lonely quilting")
+    assert found.index("Befriending visits") < found.index("Quilting")

@@ -54,7 +54,7 @@ JUDGED = [
     ("keep fit", ["millbrook-health-walk"]),
     ("exercise", ["parkinson-s-exercise-class", "chair-exercise-and-chat-in-urdu"]),
     ("exercise after stroke", ["stroke-club"]),
-    ("helping out", ["volunteer-at-the-hub", "volunteering-drop-in"]),
+    ("helping out", ["volunteering-drop-in"]),  # and see the test after this one
     ("cooking", ["men-s-cookery-for-diabetes", "cooking-on-a-budget-for-one"]),
     ("cooking diabetes", ["men-s-cookery-for-diabetes"]),
     ("singing", ["breathe-easy-singing-group", "memory-cafe-with-singing", "community-choir"]),
@@ -89,6 +89,14 @@ def test_judged_queries_find_the_right_activities(
     found = top(index, text)
     missing = [name for name in expected if name not in found]
     assert not missing, f"{text!r}: {missing} not in top five {found}"
+
+
+def test_helping_out_finds_only_volunteering_roles(index: SearchIndex) -> None:
+    # The sample has many volunteering roles, equally good answers: the five shown are
+    # all roles, whichever five they are.
+    found = index.search("helping out", limit=5).results
+    assert len(found) == 5
+    assert all("volunteering" in r.domains for r in found)
 
 
 def test_exact_matches_rank_above_synonym_matches(index: SearchIndex) -> None:
