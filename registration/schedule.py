@@ -27,12 +27,13 @@ _ENGLISH = Locale.parse(DEFAULT, sep="-")
 
 def clock_words(time: str) -> str:
     """``"10:00"`` → ``10am``, ``"14:30"`` → ``2:30pm``, ``"12:00"`` → ``12 noon`` in
-    English (NHS style); in another language, as that language writes a time."""
+    English (NHS style); in another language, on the 24-hour clock ("18:30"), which
+    every language reads (Bengali's and Urdu's 12-hour forms would say "PM" in English)."""
     where = locale()
     if where.language == "en":
         return _english_clock(time)
     hours, minutes = (int(part) for part in time.split(":"))
-    return format_time(clock_time(hours, minutes), format="short", locale=where)
+    return format_time(clock_time(hours, minutes), "HH:mm", locale=where)
 
 
 def _english_clock(time: str) -> str:
