@@ -128,6 +128,7 @@ def build(
         fragments = before.fragments_kept(previous.changed) if before and previous else Fragments()
         data = (staging, base_url, settings["SITENAME"], own_pages(Path(settings["PATH"])))
         changes = _search_changes(directory, before, previous, live_index)
+        directory.listed_activities()  # sorted once, before the fork, for both processes
         # Open data goes with the lighter share: Pelican's in a full build (writing the
         # whole index takes longer than the pages), the index's in an incremental one.
         there = changes is not None
@@ -148,7 +149,7 @@ def build(
         spare = spare_folder(output)
         keep = (lambda old: os.rename(old, spare)) if before else None
         swap_into_place(staging, output, remove=keep or (lambda old: remove_later(old, output)))
-        swap_into_place(index_staging, live_index)
+        swap_into_place(index_staging, live_index, remove=lambda old: remove_later(old, live_index))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(index_staging, ignore_errors=True)
