@@ -167,6 +167,17 @@ class Outputs:
                 return published.read()
         return text
 
+    def published(self, path: str) -> str | None:
+        """The published site's ``path`` as text, when this build takes files from one and
+        it has that file."""
+        if self.previous is None:
+            return None
+        try:
+            with open(self.previous.folder / path, encoding="utf-8", newline="") as published:
+                return published.read()
+        except FileNotFoundError:
+            return None
+
     def _file(self, path: str, make: Callable[[Directory], str], uses: object) -> str | None:
         slugs = providers_in(uses)
         if self.reuse(path, slugs):

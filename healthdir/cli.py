@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import re
@@ -277,6 +278,10 @@ def _build(args: argparse.Namespace) -> int:
         f"{_count(len(directory.providers), 'provider')} to {args.output}"
         + (f", as a local preview for {args.preview}." if args.preview else ".")
     )
+    # What the build loaded is left for the operating system to reclaim as the command
+    # ends: Python's own collection at exit freed 10,000 providers one object at a time,
+    # for two seconds.
+    gc.freeze()
     return 0
 
 

@@ -107,6 +107,9 @@ def _text(value: str) -> str:
 
 def _fold(line: str) -> str:
     """Lines longer than 75 octets folded (CRLF and a space), never inside a character."""
+    if line.isascii():  # one octet a character: cut by position (most lines, and quick)
+        rest = line[75:]
+        return "\r\n ".join([line[:75], *(rest[i : i + 74] for i in range(0, len(rest), 74))])
     parts: list[str] = []
     current: list[str] = []
     size = 0

@@ -9,6 +9,7 @@ same from build to build.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any
 
@@ -21,8 +22,10 @@ _NAMESPACE = uuid.UUID("6f1c2a52-52b8-4d0e-9a51-4b9d7f7c0b6e")
 BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def uid(*parts: str) -> str:
-    """A stable UUID for a record, from what it is and where it comes from."""
+    """A stable UUID for a record, from what it is and where it comes from (each worked
+    out once a build: every record and calendar of an activity names its ids)."""
     return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
 
 

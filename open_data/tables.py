@@ -70,23 +70,26 @@ class Cell:
 
 
 def provision(directory: Directory) -> dict[str, dict[str, Cell]]:
-    """domain id -> locality id -> :class:`Cell`, in site order."""
-    table: dict[str, dict[str, Cell]] = {}
-    listed = directory.listed_activities()
-    for domain_id in directory.domains:
-        table[domain_id] = {}
-        for locality in directory.site.localities:
-            found = [
-                a
-                for a in listed
-                if domain_id in a.domains and a.locality in (locality, ALL_LOCALITIES)
-            ]
-            table[domain_id][locality] = Cell(
-                total=len(found),
-                free=sum(a.cost == "free" for a in found),
-                fresh=sum(a.provider.freshness == FRESH for a in found),
-            )
-    return table
+    """domain id -> locality id -> :class:`Cell`, in site order (in one pass over the
+    activities: a page and a file of every build show it)."""
+    localities = list(directory.site.localities)
+    counts = {
+        domain_id: {place: [0, 0, 0] for place in localities} for domain_id in directory.domains
+    }
+    for a in directory.listed_activities():
+        places = localities if a.locality == ALL_LOCALITIES else [a.locality]
+        free, fresh = a.cost == "free", a.provider.freshness == FRESH
+        for domain_id in dict.fromkeys(a.domains):
+            row = counts.get(domain_id, {})
+            for place in places:
+                if place in row:
+                    row[place][0] += 1
+                    row[place][1] += free
+                    row[place][2] += fresh
+    return {
+        domain_id: {place: Cell(*cell) for place, cell in row.items()}
+        for domain_id, row in counts.items()
+    }
 
 
 def provision_csv(directory: Directory) -> str:

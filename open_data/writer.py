@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from entries import Activity, Directory, Provider
-from entries.outputs import Outputs
+from entries.outputs import Outputs, providers_in
 from open_data import oruk
 from open_data.calendar import write_calendars
 from open_data.tables import activities_csv, provision_csv
 from open_data.web import atom_feed, site_urls, sitemap
 
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+_CONTENTS = '"contents": ['  # where a page of all records lists them
 T = TypeVar("T", Activity, Provider)
 
 
@@ -76,16 +77,19 @@ def _records(
     """``<kind>.json`` (one page of all records) and ``<kind>/<id>.json`` (each record).
 
     Each record is encoded once, in its own file, and the page is assembled from the same
-    text (taken from the published file when the record has not changed).
+    text. A record that has not changed is taken from the published page of all records
+    (one file read, not one for each record: 20,000 of them at 10,000 providers).
     """
-    texts = [
-        out.text(
-            f"data/{kind}/{_record_id(item)}.json",
-            lambda d, item=item: json.dumps(record(item, d), ensure_ascii=False),
-            uses=item,
-        )
-        for item in items
-    ]
+    published = records_in(out.published(f"data/{kind}.json"))
+    texts = []
+    for item in items:
+        record_id = _record_id(item)
+        path, known = f"data/{kind}/{record_id}.json", published.get(record_id)
+        if known is None or not out.reuse(path, providers_in(item)):
+            known = out.text(
+                path, lambda d, item=item: json.dumps(record(item, d), ensure_ascii=False), item
+            )
+        texts.append(known)
     wrapper = json.dumps(
         oruk.page([])
         | {"contents": None, "size": len(texts), "total_items": len(texts), "empty": not texts}
@@ -95,6 +99,23 @@ def _records(
         lambda d: wrapper.replace('"contents": null', '"contents": [' + ",".join(texts) + "]"),
         uses=items,
     )
+
+
+def records_in(page: str | None) -> dict[str, str]:
+    """Each record's text in a page of all records (as :func:`_records` writes it), by
+    id; nothing if the page is not one."""
+    if not page or (start := page.find(_CONTENTS)) < 0:
+        return {}
+    records: dict[str, str] = {}
+    decoder, end = json.JSONDecoder(), start + len(_CONTENTS)
+    try:
+        while page[end] == "{":
+            record, after = decoder.raw_decode(page, end)
+            records[record["id"]] = page[end:after]
+            end = after + 1  # past the comma, or the closing bracket
+    except (ValueError, LookupError, TypeError):
+        return {}
+    return records
 
 
 def _record_id(item: Activity | Provider) -> str:

@@ -19,6 +19,7 @@ from test_hardening import children
 
 from healthdir.build_state import STATE_FILE
 from healthdir.publish import build
+from open_data.writer import records_in
 from search import SearchIndex
 
 SHELTER = "activities/anytown-cat-and-dog-shelter/dog-walking-volunteers/index.html"
@@ -244,3 +245,15 @@ def test_a_killed_incremental_build_leaves_the_published_site_and_index(built: P
 def test_the_state_is_kept_with_the_index_not_published(built: Path) -> None:
     assert (built / "search-index" / STATE_FILE).is_file()
     assert not list((built / "output").rglob(STATE_FILE))
+
+
+def test_unchanged_records_are_read_from_the_published_page_of_all_records(built: Path) -> None:
+    """An incremental build takes each unchanged record's text from ``services.json`` (one
+    file, not one per record): exactly the text of the record's own file."""
+    data = built / "output" / "data"
+    for kind in ("services", "organizations"):
+        page = (data / f"{kind}.json").read_text(encoding="utf-8")
+        own = {p.stem: p.read_text(encoding="utf-8") for p in (data / kind).glob("*.json")}
+        assert records_in(page) == own and len(own) == 3
+        assert records_in(page[: len(page) // 2]) == {}  # not a whole page: none
+    assert records_in("[]") == {} and records_in(None) == {}
