@@ -494,6 +494,10 @@ _EntryDumper.add_representer(list, _represent_list)
 def write_site(site: Path, providers: int, today: date) -> list[tuple[str, dict[str, Any]]]:
     """Copy the real site's parts into ``site`` and add ``providers`` synthetic entries."""
     shutil.copy2(ROOT / "pelicanconf.py", site / "pelicanconf.py")
+    with (site / "pelicanconf.py").open("a", encoding="utf-8") as settings:
+        # One language, like the plain Pelican site it is measured against: each more
+        # language is one more copy of every page (the sample has five).
+        settings.write('\nLANGUAGES = ["en-GB"]\n')
     for folder in ("theme", "plugins", "content/domains", "content/pages"):
         shutil.copytree(
             ROOT / folder, site / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
