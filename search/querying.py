@@ -723,7 +723,7 @@ def _correction(searcher: Searcher, word: str, neighbours: tuple[str, ...] = ())
     """The nearest real word the activities use (as written, not stemmed), if close enough.
 
     Of several equally near, the one activities write next to the query's neighbouring
-    words wins ("asylum seaker" → "seeker", not "speaker").
+    words wins ("job seaker" → "seeker", not "speaker").
     """
     if not MIN_TYPO_CHARS <= len(word) <= MAX_TYPO_CHARS:
         return None
