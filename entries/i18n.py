@@ -101,11 +101,11 @@ def _catalog(code: str, folder: Path) -> tuple[gettext_module.GNUTranslations, b
 @contextmanager
 def use(language: Language) -> Iterator[Language]:
     """Everything inside speaks ``language``."""
-    token = _current.set(language)
+    token = activate(language)
     try:
         yield language
     finally:
-        _current.reset(token)
+        deactivate(token)
 
 
 def current() -> Language | None:

@@ -32,7 +32,6 @@ def serve_in_languages(
     for language in languages:
         with app.app_context(), i18n.use(language):
             values = {**app.jinja_env.globals, **theme.language_values(settings, language)}
-            values["footer_html"] = None
             footer = app.jinja_env.get_template("partials/footer.html").render(values)
         footers[language.code] = Markup(footer)
 
@@ -44,9 +43,7 @@ def serve_in_languages(
     @app.before_request
     def _speak() -> None:
         first = request.path.lstrip("/").split("/", 1)[0]
-        g.language = (
-            by_code.get(first) if first in by_code and first != languages[0].code else languages[0]
-        )
+        g.language = by_code.get(first, languages[0])
         g.language_token = i18n.activate(g.language)
 
     @app.teardown_request

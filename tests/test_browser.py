@@ -39,6 +39,7 @@ PAGE_TYPES = {
     "accessibility statement": "/accessibility/",
     "about": "/about/",
     "search unavailable": "/search/",
+    "easy read": "/easy-read/",
 }
 
 

@@ -60,7 +60,6 @@ def configure(env: Environment, loader: BaseLoader) -> None:
     env.filters.update(summary=_summary, json_ld=json_ld, once=_once)
     env.globals["js_enabled_script"] = Markup(JS_ENABLED_SCRIPT)
     env.globals["filter_options"] = _filter_options
-    env.globals["current_language"] = i18n.current
     env.filters["language_name"] = i18n.language_name
 
 

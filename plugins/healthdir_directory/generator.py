@@ -97,7 +97,6 @@ class DirectoryGenerator(Generator):
         for language in self.context["languages"]:
             with i18n.use(language):
                 self.context.update(theme.language_values(self.settings, language))
-                self.context["footer_html"] = None
                 self.context["footer_html"] = Markup(
                     self.get_template("partials/footer").render(self.context)
                 )
