@@ -377,9 +377,11 @@ class SearchIndex:
         """One concept's score for every activity, its credit (1 for the word as typed,
         less for a correction or a synonym, 0 where it is not found at all), and where it
         was found only through a guessed spelling."""
-        own = self._words(concept.stems)
-        for pair in concept.together:
-            own = own * (self._weights(PAIRS, pair) > 0)  # never in place: ``own`` is kept
+        if concept.together and len(concept.stems) > 1:
+            often = self._phrase_often(concept.stems)
+            own = _saturated(often, _idf(int(np.count_nonzero(often)), self._count))
+        else:
+            own = self._words(concept.stems)
         for left, right in self._compounds(concept.text):
             # "foodbank" is also "food bank"
             apart = self._words((left, right)) * (self._weights(PAIRS, f"{left}_{right}") > 0)

@@ -12,6 +12,7 @@ import yaml
 from whoosh.lang.porter import stem
 
 from search.facets import FACET_OF_FIELD
+from search.fields import ACCENTS
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.yaml")
 
@@ -58,13 +59,21 @@ def expansion(part: str) -> Expansion | None:
 
 
 def normalise(text: str) -> str:
-    """Lower case, apostrophes kept, everything else that isn't a letter or digit a space."""
-    return " ".join(re.sub(r"[^\w']+", " ", text.casefold()).split())
+    """Lower case, accents folded, apostrophes kept, everything else that isn't a letter or
+    digit a space."""
+    return " ".join(re.sub(r"[^\w']+", " ", text.casefold().translate(ACCENTS)).split())
+
+
+# Words that change nothing about a need: "paying my rent" is "paying the rent".
+DETERMINERS = frozenset(["a", "an", "the", "my", "his", "her", "their", "our", "your"])
 
 
 def stem_key(text: str) -> str:
-    """A phrase as the stems of all its words (none left out): how triggers are matched."""
-    return " ".join(stem(word) for word in normalise(text).split())
+    """A phrase as the stems of its words, without determiners ("paying my rent" and
+    "paying the rent" are one key): how triggers are matched."""
+    words = normalise(text).split()
+    kept = [word for word in words if word not in DETERMINERS] or words
+    return " ".join(stem(word) for word in kept)
 
 
 def split_phrases(text: str, extra: Mapping[str, object] | None = None) -> list[str]:
@@ -73,13 +82,14 @@ def split_phrases(text: str, extra: Mapping[str, object] | None = None) -> list[
     ``extra`` adds phrases to recognise besides the thesaurus's (the area's places).
     """
     words = normalise(text).split()
-    stems = [stem(word) for word in words]
     more = {stem_key(phrase) for phrase in extra or {}}
-    longest = max([_longest_trigger(), *(len(key.split()) for key in more)])
+    longest = max([_longest_trigger(), *(len(key.split()) for key in more)]) + 1
     parts, i = [], 0
     while i < len(words):
         for size in range(min(longest, len(words) - i), 1, -1):
-            phrase = " ".join(stems[i : i + size])
+            if words[i] in DETERMINERS or words[i + size - 1] in DETERMINERS:
+                continue  # a phrase neither starts nor ends with "the" or "my"
+            phrase = stem_key(" ".join(words[i : i + size]))
             if phrase in synonyms() or phrase in more:
                 parts.append(" ".join(words[i : i + size]))
                 i += size

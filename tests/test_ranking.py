@@ -241,6 +241,18 @@ SCORING = {
         "Kind Clay",
         {"name": "Pottery", "summary": "Clay work.", "details": "Befriending too."},
     ),
+    "food-bank": provider(
+        "Hilltop Food Bank", {"name": "Food bank", "summary": "Food parcels on referral."}
+    ),
+    "food-listing": provider(
+        "Food Network",
+        {
+            "name": "Food, food and more food",
+            "summary": "Food for all.",
+            "details": "Community food and food clubs. A food bank is in the church hall.",
+        },
+    ),
+    "accents": provider("Corner House", {"name": "Crêpe café", "summary": "Pancakes."}),
     **{
         f"coffee-{n}": provider(
             f"Cafe {n}",
@@ -307,3 +319,23 @@ def test_a_concept_only_the_thesaurus_answers_counts_for_more(scoring: SearchInd
     # group covers more of the query than the one activity that says "quilting".
     found = names(scoring, "lonely quilting")
     assert found.index("Befriending visits") < found.index("Quilting")
+
+
+def test_a_typed_phrase_counts_as_often_as_its_rarest_word(scoring: SearchIndex) -> None:
+    # A listing full of "food" that says "food bank" once is not the food bank.
+    found = names(scoring, "food bank")
+    assert found.index("Food bank") < found.index("Food, food and more food")
+
+
+def test_accents_are_folded_both_ways(scoring: SearchIndex) -> None:
+    assert names(scoring, "cafe crepe")[0] == "Crêpe café"
+    assert {"Crêpe café", "Cafe 3"} <= set(names(scoring, "café", n=50))
+
+
+def test_a_thesaurus_phrase_is_found_whatever_its_determiners() -> None:
+    from search.synonyms import split_phrases, stem_key
+
+    # "paying the rent" is in the thesaurus; people write "my", "his", "the" or nothing.
+    assert stem_key("paying my rent") == stem_key("paying the rent") == stem_key("paying rent")
+    assert split_phrases("help paying my rent") == ["help", "paying my rent"]
+    assert split_phrases("the") == ["the"]
