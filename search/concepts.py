@@ -57,6 +57,7 @@ class Concept:
     avoid: tuple[str, ...] = ()
     correction: tuple[str, ...] = ()
     corrected_to: str = ""
+    optional: bool = False  # a filler word: evidence where found, no loss where not
 
 
 def concepts(
@@ -71,9 +72,11 @@ def concepts(
     area's place names, each pointing at its locality."""
     places = {stem_key(name): place for name, place in (places or {}).items()}
     parts = split_phrases(text, places)
-    wanted = [part for part in parts if part not in FILLER] or parts
+    optional = any(part not in FILLER for part in parts)
     asked: list[Concept] = []
-    for part in wanted[:MAX_CONCEPTS]:
+    for part in parts:
+        if len(asked) == MAX_CONCEPTS:
+            break
         stems = stems_of(part)
         known = places.get(stem_key(part)) or expansion(part)
         if not stems and known is None:
@@ -98,6 +101,7 @@ def concepts(
                 avoid=known.avoid if known else (),
                 correction=correction,
                 corrected_to=corrected_to,
+                optional=optional and part in FILLER,
             )
         )
     return asked

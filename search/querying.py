@@ -51,6 +51,7 @@ CORRECTION_WEIGHT, CORRECTION_CREDIT = 0.6, 0.8  # the nearest real word, for a 
 SYNONYM_WEIGHT, SYNONYM_CREDIT = 0.3, 0.7  # a word found only through synonyms.yaml
 DOMAIN_SCORE = 1.0  # an activity in a topic the word names (before SYNONYM_WEIGHT)
 AVOID_FACTOR = 0.35  # an activity in a topic that offers the opposite of what is meant
+FILLER_WEIGHT = 0.1  # a filler word ("club", "group") found: a little evidence
 PAIR_WEIGHT = 0.2  # query words found next to each other, in order
 MIN_COMPOUND_PART = 3  # "foodbank" → "food bank"; no part shorter than this
 COVERAGE_POWER = 3.0  # an activity covering more of the query's concepts ranks higher
@@ -59,8 +60,9 @@ COVERAGE_POWER = 3.0  # an activity covering more of the query's concepts ranks 
 # what only the thesaurus can answer, and counts UNSEEN times the rarest word.
 MIN_IMPORTANCE, UNSEEN = 0.3, 2.0
 # A looser match's credit towards coverage falls from full, for a word at most
-# SPECIFIC_SHARE of activities use, to MIN_SPECIFICITY for one that all of them use.
-SPECIFIC_SHARE, MIN_SPECIFICITY = 0.35, 0.2
+# SPECIFIC_SHARE of activities use (in a small directory, SPECIFIC_USERS of them, up to
+# MAX_SPECIFIC_SHARE), to MIN_SPECIFICITY for one that all of them use.
+SPECIFIC_SHARE, SPECIFIC_USERS, MAX_SPECIFIC_SHARE, MIN_SPECIFICITY = 0.02, 20, 0.35, 0.2
 MAX_SNIPPETS = 20_000
 # BM25F (one saturation over all the text fields): how soon a word's repeats stop
 # counting (K1), and how much a longer text's words count for less in each field
@@ -357,6 +359,9 @@ class SearchIndex:
         for concept in asked:
             score, got, guessed = self._concept(concept)
             weight = _importance(int(np.count_nonzero(got >= 1.0)), max(self._count, 1))
+            if concept.optional:
+                total += FILLER_WEIGHT * weight * score
+                continue
             total += weight * score
             credit += weight * got
             weights += weight
@@ -420,8 +425,10 @@ class SearchIndex:
         """How telling a looser match is, from how many activities it reaches: 1 for a
         word few use, less for one most listings use ("advice", "community"), so that a
         broad synonym does not make an activity look as if it covered the query."""
-        share = max(int(np.count_nonzero(found)), 1) / max(self._count, 1)
-        return float(np.clip(np.log(share) / np.log(SPECIFIC_SHARE), MIN_SPECIFICITY, 1.0))
+        count = max(self._count, 1)
+        share = max(int(np.count_nonzero(found)), 1) / count
+        telling = min(max(SPECIFIC_SHARE, SPECIFIC_USERS / count), MAX_SPECIFIC_SHARE)
+        return float(np.clip(np.log(share) / np.log(telling), MIN_SPECIFICITY, 1.0))
 
     def _compounds(self, text: str) -> list[tuple[str, str]]:
         """Ways a word written as one ("foodbank") is two words activities write side by
