@@ -22,6 +22,8 @@ MAX_CONCEPTS = 12
 FILLER = frozenset(
     """
     help helps helping helpful with for group groups class classes club clubs near nearby
+    project projects scheme schemes programme programmes initiative initiatives
+    organisation organisations organization organizations charity charities
     support supports session sessions service services local somewhere someone something
     anything any people person my me i im i'm we our us you your want wants wanted need
     needs needed looking look find get got can could would should like please where what
@@ -66,30 +68,35 @@ def concepts(
     correct: Callable[[str, tuple[str, ...]], str | None],
     places: Mapping[str, Expansion] | None = None,
 ) -> list[Concept]:
-    """The concepts in ``text``, in order. Filler words are dropped unless nothing else is
-    left; a word no activity uses gets the nearest real word as well (``correct`` is given
-    the word and its neighbours); ``places`` are the
-    area's place names, each pointing at its locality."""
+    """The concepts in ``text``, in order. Filler words count only where found; a word no
+    activity uses gets the nearest real word as well (``correct`` is given the word and
+    its neighbours), and a correction that completes a thesaurus phrase ("asylum seaker")
+    makes it that phrase; ``places`` are the area's place names, each pointing at its
+    locality."""
     places = {stem_key(name): place for name, place in (places or {}).items()}
     parts = split_phrases(text, places)
+    fixes = {
+        part: correct(part, _neighbours(parts, part)) or ""
+        for part in parts
+        if places.get(stem_key(part)) is None and expansion(part) is None and is_unknown(part)
+    }
+    words = [word for part in parts for word in part.split()]
     optional = any(part not in FILLER for part in parts)
     asked: list[Concept] = []
-    for part in parts:
+    at = 0
+    for meant in split_phrases(" ".join(fixes.get(word) or word for word in words), places):
+        part = " ".join(words[at : at + len(meant.split())])
+        at += len(meant.split())
         if len(asked) == MAX_CONCEPTS:
             break
         stems = stems_of(part)
-        known = places.get(stem_key(part)) or expansion(part)
+        corrected_to = meant if meant != part else ""
+        # What the thesaurus says about the words meant ("alzhiemers" → dementia).
+        known = places.get(stem_key(meant)) or expansion(meant)
         if not stems and known is None:
             continue  # a stop word or punctuation
         if known is not None and all(stem in _FILLER_STEMS for stem in stems):
             stems = ()  # "helping out" means volunteering, not any listing that says "help"
-        correction: tuple[str, ...] = ()
-        corrected_to = ""
-        if known is None and is_unknown(part):
-            corrected_to = correct(part, _neighbours(parts, part)) or ""
-            correction = stems_of(corrected_to)
-            # What the thesaurus says about the word meant ("alzhiemers" → dementia).
-            known = expansion(corrected_to) if corrected_to else None
         asked.append(
             Concept(
                 text=part,
@@ -99,7 +106,7 @@ def concepts(
                 domains=known.domains if known else (),
                 facets=known.facets if known else (),
                 avoid=known.avoid if known else (),
-                correction=correction,
+                correction=stems_of(corrected_to) if corrected_to else (),
                 corrected_to=corrected_to,
                 optional=optional and part in FILLER,
             )

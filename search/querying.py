@@ -382,16 +382,10 @@ class SearchIndex:
         """One concept's score for every activity, its credit (1 for the word as typed,
         less for a correction or a synonym, 0 where it is not found at all), and where it
         was found only through a guessed spelling."""
-        if concept.together and len(concept.stems) > 1:
-            often = self._phrase_often(concept.stems)
-            own = _saturated(often, _idf(int(np.count_nonzero(often)), self._count))
-        else:
-            own = self._words(concept.stems)
+        own = self._phrase(concept.stems)
         for left, right in self._compounds(concept.text):
-            # "foodbank" is also "food bank"
-            apart = self._words((left, right)) * (self._weights(PAIRS, f"{left}_{right}") > 0)
-            own = np.maximum(own, apart)
-        corrected = self._words(concept.correction) * CORRECTION_WEIGHT
+            own = np.maximum(own, self._phrase((left, right)))  # "foodbank" is "food bank"
+        corrected = self._phrase(concept.correction) * CORRECTION_WEIGHT
         related, telling = self._related(concept.also)
         for entry_field, value in (*(("domains", d) for d in concept.domains), *concept.facets):
             docs = self._docs(FACET_OF_FIELD[entry_field], value)
@@ -501,15 +495,16 @@ class SearchIndex:
                 idfs.append(_idf(users, self._count))
         return _saturated(often, float(np.mean(idfs)) if idfs else 0.0), telling
 
-    def _words(self, stems: tuple[str, ...]) -> np.ndarray:
-        """How well each activity matches all of ``stems`` (0 where one is missing)."""
+    def _phrase(self, stems: tuple[str, ...]) -> np.ndarray:
+        """How well each activity matches a word, or a phrase's words side by side (a
+        phrase counts as often as its rarest word: a listing full of "food" that says
+        "food bank" once is not a food bank)."""
         if not stems:
             return np.zeros(self._count, dtype=np.float32)
         if len(stems) == 1:
             return self._word(stems[0])
-        found = [self._word(word) for word in stems]
-        present = functools.reduce(np.logical_and, (f > 0 for f in found))
-        return np.where(present, functools.reduce(np.add, found), 0.0).astype(np.float32)
+        often = self._phrase_often(stems)
+        return _saturated(often, _idf(int(np.count_nonzero(often)), self._count))
 
     def _weights(self, fieldname: str, text: str) -> np.ndarray:
         """A term's BM25F weight in every activity (0 where it is absent)."""
@@ -722,10 +717,13 @@ def _centres(stored: list[tuple[int, dict[str, Any]]]) -> dict[str, Point]:
 
 def _corrected(text: str, asked: list[Concept]) -> str | None:
     """ "Did you mean": the query with each unknown word replaced by its correction."""
-    fixes = {c.text: c.corrected_to for c in asked if c.corrected_to}
+    fixes = [c for c in asked if c.corrected_to]
     if not fixes:
         return None
-    return " ".join(fixes.get(normalise(word), word) for word in text.casefold().split())
+    meant = normalise(text)
+    for concept in fixes:
+        meant = re.sub(rf"\b{re.escape(concept.text)}\b", concept.corrected_to, meant, count=1)
+    return meant
 
 
 def _correction(searcher: Searcher, word: str, neighbours: tuple[str, ...] = ()) -> str | None:

@@ -252,6 +252,12 @@ SCORING = {
             "details": "Community food and food clubs. A food bank is in the church hall.",
         },
     ),
+    "chess-club": provider("Knights", {"name": "Chess club", "summary": "Chess for all."}),
+    "chess-evenings": provider("Rooks", {"name": "Chess evenings", "summary": "Chess for all."}),
+    "asylum": provider(
+        "Welcome Here",
+        {"name": "Drop-in for asylum seekers", "summary": "Advice for any asylum seeker."},
+    ),
     "accents": provider("Corner House", {"name": "Crêpe café", "summary": "Pancakes."}),
     **{
         f"coffee-{n}": provider(
@@ -317,7 +323,7 @@ def test_a_synonym_most_activities_use_covers_less_of_the_query(scoring: SearchI
 def test_a_concept_only_the_thesaurus_answers_counts_for_more(scoring: SearchIndex) -> None:
     # Nobody writes "lonely": the thesaurus is the only way to answer it, so a befriending
     # group covers more of the query than the one activity that says "quilting".
-    found = names(scoring, "lonely quilting")
+    found = names(scoring, "lonely quilting", n=50)
     assert found.index("Befriending visits") < found.index("Quilting")
 
 
@@ -339,3 +345,21 @@ def test_a_thesaurus_phrase_is_found_whatever_its_determiners() -> None:
     assert stem_key("paying my rent") == stem_key("paying the rent") == stem_key("paying rent")
     assert split_phrases("help paying my rent") == ["help", "paying my rent"]
     assert split_phrases("the") == ["the"]
+
+
+def test_a_filler_word_found_is_a_little_evidence(scoring: SearchIndex) -> None:
+    assert names(scoring, "chess club")[:2] == ["Chess club", "Chess evenings"]
+    assert names(scoring, "chess")[:2] == ["Chess club", "Chess evenings"]  # A to Z tie
+
+
+def test_a_corrected_word_that_completes_a_thesaurus_phrase(scoring: SearchIndex) -> None:
+    found = scoring.search("asylum seaker")
+    assert found.results[0].item.name == "Drop-in for asylum seekers"
+    assert found.suggestion == "asylum seeker"
+    from search.concepts import concepts
+
+    [concept] = concepts(
+        "asylum seaker", lambda part: part == "seaker", lambda word, near: "seeker"
+    )
+    assert concept.corrected_to == "asylum seeker"
+    assert ("refuge",) in concept.also
