@@ -54,6 +54,7 @@ class Concept:
     stems: tuple[str, ...]
     together: tuple[str, ...] = ()  # a phrase's words must also be side by side
     also: tuple[tuple[str, ...], ...] = ()
+    same: tuple[tuple[str, ...], ...] = ()  # other ways of writing it, nearly as typed
     domains: tuple[str, ...] = ()
     facets: tuple[tuple[str, str], ...] = ()
     avoid: tuple[str, ...] = ()
@@ -103,6 +104,7 @@ def concepts(
                 stems=stems,
                 together=tuple(word_pairs(part)),
                 also=tuple(stems_of(word) for word in known.also) if known else (),
+                same=tuple(stems_of(word) for word in known.same) if known else (),
                 domains=known.domains if known else (),
                 facets=known.facets if known else (),
                 avoid=known.avoid if known else (),

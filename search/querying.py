@@ -49,6 +49,7 @@ MAX_TYPO_CHARS = 20  # longer "words" are not misspellings of anything
 # the "how much of the query does it cover" credit. A word as typed counts in full.
 CORRECTION_WEIGHT, CORRECTION_CREDIT = 0.6, 0.8  # the nearest real word, for a typo
 SYNONYM_WEIGHT, SYNONYM_CREDIT = 0.3, 0.7  # a word found only through synonyms.yaml
+SAME_WEIGHT = 0.9  # another way of writing the same thing (synonyms.yaml's "same")
 DOMAIN_SCORE = 1.0  # an activity in a topic the word names (before SYNONYM_WEIGHT)
 AVOID_FACTOR = 0.35  # an activity in a topic that offers the opposite of what is meant
 FILLER_WEIGHT = 0.1  # a filler word ("club", "group") found: a little evidence
@@ -251,7 +252,11 @@ class SearchIndex:
             text_matched &= reachable
             matched = text_matched & allowed
             top = self._top(matched, scores, limit, miles, within, sort)
-            words = {stem for c in asked for stem in (*c.stems, *c.correction, *sum(c.also, ()))}
+            words = {
+                stem
+                for c in asked
+                for stem in (*c.stems, *c.correction, *sum(c.same, ()), *sum(c.also, ()))
+            }
             results = [
                 self._result(
                     doc,
@@ -385,7 +390,16 @@ class SearchIndex:
         own = self._phrase(concept.stems)
         for left, right in self._compounds(concept.text):
             own = np.maximum(own, self._phrase((left, right)))  # "foodbank" is "food bank"
-        corrected = self._phrase(concept.correction) * CORRECTION_WEIGHT
+        corrected = self._phrase(concept.correction)
+        # Other ways of writing it ("persistent pain" for "chronic pain", "CAB"), or of
+        # writing the word a typo meant.
+        for stems in concept.same:
+            same = self._phrase(stems) * SAME_WEIGHT
+            if concept.corrected_to:
+                corrected = np.maximum(corrected, same)
+            else:
+                own = np.maximum(own, same)
+        corrected *= CORRECTION_WEIGHT
         related, telling = self._related(concept.also)
         for entry_field, value in (*(("domains", d) for d in concept.domains), *concept.facets):
             docs = self._docs(FACET_OF_FIELD[entry_field], value)

@@ -28,6 +28,7 @@ class Expansion:
     domains: tuple[str, ...]
     avoid: tuple[str, ...] = ()  # topics that offer the opposite of what is meant
     facets: tuple[tuple[str, str], ...] = ()  # (entry field, value) the words point at
+    same: tuple[str, ...] = ()  # other ways of writing the very same thing
 
 
 @cache
@@ -37,7 +38,8 @@ def synonyms(path: Path = SYNONYMS_FILE) -> dict[str, Expansion]:
     earlier ones."""
     table: dict[str, Expansion] = {}
     for group in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-        triggers = [str(word).lower() for word in group["words"]]
+        same = tuple(str(word).lower() for word in group.get("same", []))
+        triggers = [str(word).lower() for word in group.get("words", [])] or list(same)
         also = tuple(dict.fromkeys([*(str(w).lower() for w in group.get("also", [])), *triggers]))
         domains = tuple(group.get("domains", []))
         avoid = tuple(group.get("avoid", []))
@@ -48,7 +50,11 @@ def synonyms(path: Path = SYNONYMS_FILE) -> dict[str, Expansion]:
             key = stem_key(trigger)
             old = table.get(key, Expansion((), ()))
             table[key] = Expansion(
-                old.also + also, old.domains + domains, old.avoid + avoid, old.facets + facets
+                old.also + also,
+                old.domains + domains,
+                old.avoid + avoid,
+                old.facets + facets,
+                old.same + tuple(word for word in same if stem_key(word) != key),
             )
     return table
 

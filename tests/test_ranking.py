@@ -258,6 +258,12 @@ SCORING = {
         "Welcome Here",
         {"name": "Drop-in for asylum seekers", "summary": "Advice for any asylum seeker."},
     ),
+    "persistent-pain": provider(
+        "Ease", {"name": "Pain toolkit", "summary": "Tools for living with persistent pain."}
+    ),
+    "pain-other": provider(
+        "Stretch", {"name": "Gentle stretching", "summary": "Gentle, for joints and pain."}
+    ),
     "accents": provider("Corner House", {"name": "Crêpe café", "summary": "Pancakes."}),
     **{
         f"coffee-{n}": provider(
@@ -363,3 +369,13 @@ def test_a_corrected_word_that_completes_a_thesaurus_phrase(scoring: SearchIndex
     )
     assert concept.corrected_to == "asylum seeker"
     assert ("refuge",) in concept.also
+
+
+def test_the_same_thing_written_another_way_counts_almost_as_typed(
+    scoring: SearchIndex,
+) -> None:
+    # synonyms.yaml: "chronic pain" and "persistent pain" are the same; "pain" alone is
+    # only a related word. Nobody here writes "chronic pain".
+    found = scores(scoring, "chronic pain")
+    assert found["Pain toolkit"] > 2 * found["Gentle stretching"]
+    assert scoring.search("chronic pain").any_word is False
