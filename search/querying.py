@@ -362,8 +362,8 @@ class SearchIndex:
         dead = False
         weights = 0.0
         for concept in asked:
-            score, got, guessed = self._concept(concept)
-            weight = _importance(int(np.count_nonzero(got >= 1.0)), max(self._count, 1))
+            score, got, guessed, users = self._concept(concept)
+            weight = _importance(users, max(self._count, 1))
             if concept.optional:
                 total += FILLER_WEIGHT * weight * score
                 continue
@@ -383,11 +383,13 @@ class SearchIndex:
         coverage = credit / max(weights, 1e-9)
         return total * coverage**COVERAGE_POWER, coverage, complete
 
-    def _concept(self, concept: Concept) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _concept(self, concept: Concept) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         """One concept's score for every activity, its credit (1 for the word as typed,
-        less for a correction or a synonym, 0 where it is not found at all), and where it
-        was found only through a guessed spelling."""
+        less for a correction or a synonym, 0 where it is not found at all), where it
+        was found only through a guessed spelling, and how many activities write it as
+        typed."""
         own = self._phrase(concept.stems)
+        users = int(np.count_nonzero(own))
         for left, right in self._compounds(concept.text):
             own = np.maximum(own, self._phrase((left, right)))  # "foodbank" is "food bank"
         corrected = self._phrase(concept.correction)
@@ -416,7 +418,7 @@ class SearchIndex:
             opposite = self._docs("domain", domain)
             score[opposite] *= AVOID_FACTOR
             got[opposite] *= AVOID_FACTOR
-        return score, got, (own <= 0) & (corrected > 0) & (related <= corrected)
+        return score, got, (own <= 0) & (corrected > 0) & (related <= corrected), users
 
     def _phrase_often(self, stems: tuple[str, ...]) -> np.ndarray:
         """How often each activity uses a thesaurus word or phrase (``_often``): a
@@ -704,9 +706,9 @@ def _saturated(often: np.ndarray, idf: float) -> np.ndarray:
 
 def _importance(users: int, count: int) -> float:
     """How much a concept counts towards coverage: its inverse document frequency, from
-    how many activities use its words as typed (at least one). A word most listings use
-    ("take", "day") says little about which one is wanted, so missing it costs little;
-    a rare word says most."""
+    how many activities use its words as typed (at least one; not other ways of writing
+    it, nor a typo's correction). A word most listings use ("take", "day") says little
+    about which one is wanted, so missing it costs little; a rare word says most."""
     if not users:
         return float(np.log(count)) * UNSEEN
     return max(float(np.log(count / users)), MIN_IMPORTANCE)
