@@ -93,7 +93,8 @@ def concepts(
         stems = stems_of(part)
         corrected_to = meant if meant != part else ""
         # What the thesaurus says about the words meant ("alzhiemers" → dementia).
-        known = places.get(stem_key(meant)) or expansion(meant)
+        filler = optional and part in FILLER
+        known = None if filler else places.get(stem_key(meant)) or expansion(meant)
         if not stems and known is None:
             continue  # a stop word or punctuation
         if known is not None and all(stem in _FILLER_STEMS for stem in stems):
@@ -110,7 +111,7 @@ def concepts(
                 avoid=known.avoid if known else (),
                 correction=stems_of(corrected_to) if corrected_to else (),
                 corrected_to=corrected_to,
-                optional=optional and part in FILLER,
+                optional=filler,
             )
         )
     return asked
