@@ -48,7 +48,7 @@ MAX_TYPO_CHARS = 20  # longer "words" are not misspellings of anything
 # How much each way of matching a concept counts: as a share of its score (weight) and of
 # the "how much of the query does it cover" credit. A word as typed counts in full.
 CORRECTION_WEIGHT, CORRECTION_CREDIT = 0.6, 0.8  # the nearest real word, for a typo
-SYNONYM_WEIGHT, SYNONYM_CREDIT = 0.3, 0.7  # a word found only through synonyms.yaml
+SYNONYM_WEIGHT, SYNONYM_CREDIT = 0.3, 0.8  # a word found only through synonyms.yaml
 SAME_WEIGHT = 0.9  # another way of writing the same thing (synonyms.yaml's "same")
 DOMAIN_SCORE = 1.0  # an activity in a topic the word names (before SYNONYM_WEIGHT)
 AVOID_FACTOR = 0.35  # an activity in a topic that offers the opposite of what is meant
