@@ -31,7 +31,7 @@ FILLER = frozenset(
     doing done go going about after again all also am because been before being but did
     each every few had has have he her here him his into its just more most much many
     nor now only other out own same she so some such than then there these they those
-    too very was were while whom yes lot lots really keep kind sort take up start try
+    too very was were while whom yes lot lots really keep kind sort take up start try so
     son sons daughter daughters husband wife partner dad father mum mom mother brother
     sister grandson granddaughter grandad grandma nan
     """.split()  # noqa: SIM905 - a list of 150 quoted words is harder to review
