@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from entries.model import ALL_LOCALITIES, activity_slugs, is_uk_postcode
+from entries.model import ALL_LOCALITIES, activity_slugs, imported_feed, is_uk_postcode
 from entries.schema import multiline_fields
 from entries.text_safety import describe_control, first_control
 
@@ -72,7 +72,9 @@ def _check_activity(
                 "(for activities open to the whole area)"
             ),
         )
-    if not provider_contact and not _has_contact(item):
+    # An imported service whose directory gives no contact details is still listed (its
+    # page says so); anything written by hand or through the form must give one.
+    if not provider_contact and not _has_contact(item) and not imported_feed(item):
         yield (
             here,
             (

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from entries.directory import Directory
-from entries.model import DUE, FRESH, OVERDUE, Provider, add_months
+from entries.model import DUE, FRESH, OVERDUE, Activity, Provider, add_months
 
 STATES = (FRESH, DUE, OVERDUE)
 STATE_WORDS = {FRESH: "fresh", DUE: "due for review", OVERDUE: "overdue (hidden)"}
@@ -52,6 +52,12 @@ def check_overdue(directory: Directory) -> list[Provider]:
     """Providers the directory team last checked more than ``CHECK_AFTER`` months ago (or never)."""
     limit = add_months(directory.today, -directory.site.check_after_months)
     return [p for p in oldest_first(directory) if p.checked_on is None or p.checked_on <= limit]
+
+
+def without_contact(directory: Directory) -> list[Activity]:
+    """Activities imported from a directory that gave no way to get in touch: listed, and
+    saying so, until the team finds a phone number, email or website for them."""
+    return [a for p in oldest_first(directory) for a in p.listed_activities if a.no_contact_from]
 
 
 def review_and_hide_dates(provider: Provider, directory: Directory) -> tuple[date, date]:

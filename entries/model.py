@@ -261,6 +261,12 @@ class Activity:
         )
 
     @property
+    def no_contact_from(self) -> str:
+        """The feed it was imported from, if that gave no way to get in touch with it or
+        its provider and none has been added since (its pages say so); else ``""``."""
+        return "" if self.contact else imported_feed(self.data)
+
+    @property
     def is_listed(self) -> bool:
         """Closed activities are kept in the file but never published."""
         return self.status != "closed"
@@ -315,6 +321,13 @@ class Provider:
     @property
     def listed_activities(self) -> list[Activity]:
         return [activity for activity in self.activities if activity.is_listed]
+
+
+def imported_feed(data: Mapping[str, Any]) -> str:
+    """The feed an entry or activity was imported from (its ``imported_from``), or ``""``
+    if it was written by hand or through the form."""
+    source = data.get("imported_from")
+    return str(source.get("feed") or "").strip() if isinstance(source, Mapping) else ""
 
 
 def activity_path(provider_slug: str, activity_slug: str) -> str:

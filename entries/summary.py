@@ -72,7 +72,6 @@ def summarise(activity: Activity, locality_name: str) -> ActivitySummary:
 @functools.lru_cache(maxsize=50_000)
 def _summarise(activity: Activity, locality_name: str, _catalog: object) -> ActivitySummary:
     """Kept once made: a build lists each activity on several pages."""
-    contact = activity.contact
     provider = activity.provider
     return ActivitySummary(
         url="/" + activity.url,
@@ -81,7 +80,6 @@ def _summarise(activity: Activity, locality_name: str, _catalog: object) -> Acti
         summary=activity.summary,
         when=activity.when,
         where=where(activity, locality_name),
-        contact="; ".join(p for p in (contact.phone, contact.email, contact.website) if p),
         due_for_review=provider.is_due_for_review,
         paused=activity.is_paused,
         **_said(_facts(activity)),
@@ -102,7 +100,6 @@ def for_index(activity: Activity, site: Site) -> str:
     facts = {
         **_facts(activity),
         "language": _language(),
-        "venue": activity.venue is not None,
         "delivery": list(activity.delivery),
         "place": "" if locality == ALL_LOCALITIES else site.locality_name(locality),
         "area": site.area_name,
@@ -133,7 +130,11 @@ def _from_index(text: str, language: str, _catalog: object) -> ActivitySummary:
 
 
 def _facts(activity: Activity) -> dict[str, Any]:
+    contact = activity.contact
     return {
+        "contact": "; ".join(p for p in (contact.phone, contact.email, contact.website) if p),
+        "no_contact_from": activity.no_contact_from,
+        "venue": activity.venue is not None,
         "cost": activity.cost,
         "price": activity.price,
         "join": activity.how_to_join,
@@ -149,10 +150,29 @@ def _said(facts: dict[str, Any]) -> dict[str, str]:
         cost = gettext("%(cost)s (%(price)s)", cost=cost, price=facts["price"])
     return {
         "cost": cost,
+        "contact": facts["contact"] or _no_contact(facts),
         "join": label(facts["join"], "how_to_join"),
         "access": and_list(labelled(facts["access"], "accessibility")),
         "confirmed": long_date(date.fromisoformat(facts["confirmed"])),
     }
+
+
+def _no_contact(facts: dict[str, Any]) -> str:
+    """What to do when the directory an activity was imported from gave no contact
+    details: said plainly, never left blank as if we had forgotten them."""
+    if not facts["no_contact_from"]:
+        return ""
+    if facts["venue"]:
+        return gettext(
+            "No contact details were given. Ask at the venue, or check the %(feed)s "
+            "directory, where this listing comes from.",
+            feed=facts["no_contact_from"],
+        )
+    return gettext(
+        "No contact details were given. Check the %(feed)s directory, where this listing "
+        "comes from.",
+        feed=facts["no_contact_from"],
+    )
 
 
 def _language() -> str:

@@ -26,6 +26,7 @@ from entries.freshness import (
     counts_by,
     oldest_first,
     review_and_hide_dates,
+    without_contact,
 )
 from entries.site_settings import (
     NotASite,
@@ -619,6 +620,10 @@ def _freshness(args: argparse.Namespace) -> int:
     print(f"\nNot checked by the directory team in the last {months} months: {len(stale)}")
     for p in stale:
         print(f"  {p.checked_on or 'never'}  {p.name} ({p.slug})")
+    missing = without_contact(directory)
+    print(f"\nImported with no contact details (add a phone, email or website): {len(missing)}")
+    for a in missing:
+        print(f"  {a.provider.name} ({a.provider.slug}): {a.name}")
     return 0
 
 

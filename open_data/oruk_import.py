@@ -7,7 +7,9 @@ record's id in ``imported_from``, so importing the same feed again finds and upd
 same files, and an unchanged feed changes nothing. Fields the importer does not write
 (``checked``, ``easy_read``, ``accessibility``, ``suitable_for``…) are kept as the team left
 them; activities added by hand are kept too. A service that has gone from the feed, or is
-marked inactive in it, is kept but closed (not published).
+marked inactive in it, is kept but closed (not published). A service whose directory
+gives no way to get in touch is imported all the same (its pages say so, and the report
+lists it); contact details in the file are kept for as long as the feed gives none.
 
 Everything is read, converted and checked with the entry model before anything is
 written; each file is then written atomically. A record that cannot be imported is
@@ -43,7 +45,8 @@ from open_data.oruk_records import (
 )
 
 MAX_ACTIVITIES = 50
-PROVIDER_FIELDS = ("name", "about", "website", "email", "phone", "charity_number")
+CONTACT = ("website", "email", "phone")
+PROVIDER_FIELDS = ("name", "about", *CONTACT, "charity_number")
 ACTIVITY_FIELDS = (
     "name", "summary", "details", "domains", "locality", "when", "schedule", "cost", "price",
     "how_to_join", "venue", "delivery", "who_for", "age_min", "age_max", "languages",
@@ -53,8 +56,8 @@ INACTIVE = ("inactive", "defunct")
 
 
 @dataclass(frozen=True)
-class Skipped:
-    """A record that was not imported, and why."""
+class Noted:
+    """A record the report lists: why it was not imported, or what it lacks."""
 
     id: str
     name: str
@@ -77,7 +80,8 @@ class ImportReport:
     updated: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     closed: list[str] = field(default_factory=list)  # "file: activity" no longer in the feed
-    skipped: list[Skipped] = field(default_factory=list)
+    skipped: list[Noted] = field(default_factory=list)
+    no_contact: list[Noted] = field(default_factory=list)  # imported, but with no contact
 
     def lines(self) -> Iterator[str]:
         """The report as the command prints it."""
@@ -95,6 +99,12 @@ class ImportReport:
         if self.skipped:
             yield f"Not imported ({len(self.skipped)}):"
             yield from (f"  {skipped}" for skipped in self.skipped)
+        if self.no_contact:
+            yield (
+                f"Imported with no contact details ({len(self.no_contact)}): their pages say "
+                "so; add a phone, email or website to each file when you find one:"
+            )
+            yield from (f"  {record}" for record in self.no_contact)
         if self.new or self.updated:
             yield "Next: `healthdir check`, then `healthdir build` to publish."
 
@@ -158,7 +168,7 @@ def import_oruk(
             reason = f"a provider of the same name is already listed in {display_path(clash.path)}"
             if clash.feed != name:
                 reason += ", which was not imported from this feed: update that file by hand"
-            report.skipped += [Skipped(r.id, r.name, reason) for *_, r in group.activities]
+            report.skipped += [Noted(r.id, r.name, reason) for *_, r in group.activities]
             continue
         current = target.data if target else None
         entry = _checked(_entry(group, current), group, (domain_ids, localities, today), report)
@@ -188,34 +198,37 @@ def _read(
     """Each usable record as an activity in its organisation's group (the others are
     reported); also the ids in the feed, and those not marked inactive in it."""
     groups: dict[str, _Group] = {}
-    present: set[str] = set()
+    present: dict[str, str] = {}  # id -> the name of the first service with it
     live: set[str] = set()
     for raw in records:
         record = ServiceRecord(raw if isinstance(raw, dict) else {})
         problem = _unusable(raw, record, present)
         report.named += bool(record.name and record.id and record.id not in present)
-        present.add(record.id)
+        present.setdefault(record.id, record.name)
         if record.status not in INACTIVE:
             live.add(record.id)
         if problem:
-            report.skipped.append(Skipped(record.id, record.name, problem))
+            report.skipped.append(Noted(record.id, record.name, problem))
             continue
         try:
             entry, confirmed = activity(record, rules, site, feed, today)
         except NotImported as exc:
-            report.skipped.append(Skipped(record.id, record.name, str(exc)))
+            report.skipped.append(Noted(record.id, record.name, str(exc)))
             continue
         _group_for(groups, record, feed).activities.append((entry, confirmed, record))
-    return groups, present, live
+    return groups, set(present), live
 
 
-def _unusable(raw: Any, record: ServiceRecord, seen: set[str]) -> str:
+def _unusable(raw: Any, record: ServiceRecord, seen: dict[str, str]) -> str:
     if not isinstance(raw, dict):
         return "is not a service record (a set of fields)"
     if not record.id:
         return "has no id"
     if record.id in seen:
-        return "has the same id as an earlier service in the feed"
+        return (
+            f'has the same id as an earlier service in the feed ("{seen[record.id]}"), so '
+            "the two could not be told apart when the feed is imported again"
+        )
     if not record.name:
         return "has no name"
     if record.status in INACTIVE:
@@ -305,16 +318,20 @@ def _targets(groups: list[_Group], files: list[_File], feed: str) -> dict[str, _
 def _entry(group: _Group, current: dict[str, Any] | None) -> dict[str, Any]:
     """The provider file's data: the current file's, updated from the feed."""
     entry = copy.deepcopy(current) if current else {}
+    kept_contact = {} if _has_contact(group.provider) else _contact_of(entry)
     for name in PROVIDER_FIELDS:
         entry.pop(name, None)
     entry.update({k: v for k, v in group.provider.items() if k != "imported_from"})
+    entry.update(kept_contact)
     entry["imported_from"] = group.provider["imported_from"]
     found = entry.get("activities")
     activities = list(found) if isinstance(found, list) else []  # a broken one stays broken
     by_id = {_origin(a): index for index, a in enumerate(activities) if _origin(a)[0]}
     slugs = activity_slugs([str(_field(a, "name")) for a in activities])
-    for new, _, _ in group.activities:
+    for new, _, record in group.activities:
         new = _without_contact_of(new, group.provider)
+        if not _has_contact(entry) and not _has_contact(new):
+            new.update(contact_in_text(record.description))
         index = by_id.get(_origin(new))
         if index is None:  # a hand-made activity of the same name, or a form update of one
             candidates = activity_slugs([new["name"]])[0]
@@ -330,6 +347,8 @@ def _entry(group: _Group, current: dict[str, Any] | None) -> dict[str, Any]:
             old = activities[index]
             group.previous[_origin(new)[1]] = old
             kept = {k: v for k, v in old.items() if k not in ACTIVITY_FIELDS}
+            if not _has_contact(entry) and not _has_contact(new):
+                kept.update(_contact_of(old))  # added by hand, or given before: the feed gives none
             activities[index] = {**new, **{k: v for k, v in kept.items() if k != "imported_from"}}
     entry["activities"] = _unique_names(activities)
     return entry
@@ -337,11 +356,16 @@ def _entry(group: _Group, current: dict[str, Any] | None) -> dict[str, Any]:
 
 def _without_contact_of(activity: dict[str, Any], provider: dict[str, Any]) -> dict[str, Any]:
     """The activity without contact details that only repeat its provider's."""
-    return {
-        k: v
-        for k, v in activity.items()
-        if not (k in ("website", "email", "phone") and provider.get(k) == v)
-    }
+    return {k: v for k, v in activity.items() if not (k in CONTACT and provider.get(k) == v)}
+
+
+def _contact_of(data: Any) -> dict[str, Any]:
+    """The contact fields an entry or activity in a file has."""
+    return {k: data[k] for k in CONTACT if k in data} if isinstance(data, dict) else {}
+
+
+def _has_contact(data: Any) -> bool:
+    return any(_contact_of(data).values())
 
 
 def _unique_names(activities: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -373,7 +397,6 @@ def _checked(
     feed = group.provider["imported_from"]["feed"]
     records = {r.id: r for *_, r in group.activities}
     confirmed_before = str(entry.get("last_confirmed") or "")  # the current file's
-    has_contact = any(entry.get(k) for k in ("website", "email", "phone"))
 
     def ours(item: dict[str, Any]) -> ServiceRecord | None:
         origin = _origin(item)
@@ -387,22 +410,9 @@ def _checked(
             reason += " (the file keeps its details from before)"
         else:
             del entry["activities"][index]
-        report.skipped.append(Skipped(record.id, record.name, reason))
+        report.skipped.append(Noted(record.id, record.name, reason))
         group.activities[:] = [g for g in group.activities if g[2] is not record]
 
-    for index in reversed(range(len(entry["activities"]))):
-        item = entry["activities"][index]
-        record = ours(item)
-        if (
-            record
-            and not has_contact
-            and not any(item.get(k) for k in ("website", "email", "phone"))
-        ):
-            if found := contact_in_text(record.description):
-                item.update(found)
-                continue
-            drop(index, "gives no phone number, email address or website, nor does its "
-                 "organisation" + unusable_contact(record.url, record.email))  # fmt: skip
     while True:
         mine = [i for i, a in enumerate(entry["activities"]) if ours(a)]
         if not mine:
@@ -416,6 +426,7 @@ def _checked(
             continue
         problems = validate_entry(entry, *site)
         if not problems and len(dump_entry(entry).encode()) <= MAX_FILE_BYTES:
+            report.no_contact += _without_contact(entry, ours)
             return entry
         if not problems:
             drop(mine[-1], "its organisation's file would be too big")
@@ -425,8 +436,24 @@ def _checked(
             drop(int(path[1]), f"{field_path(path[2:]) or 'it'}: {message}")
             continue
         reason = f"its provider has a problem to fix first: {field_path(path)}: {message}"
-        report.skipped += [Skipped(r.id, r.name, reason) for r in records.values()]
+        report.skipped += [Noted(r.id, r.name, reason) for r in records.values()]
         return None
+
+
+def _without_contact(
+    entry: dict[str, Any], ours: Callable[[dict[str, Any]], ServiceRecord | None]
+) -> list[Noted]:
+    """The entry's services from the feed that give no way to get in touch, nor does
+    their provider, and why any website or email the record gives could not be used."""
+    if _has_contact(entry):
+        return []
+    found = [(item, ours(item)) for item in entry["activities"]]
+    return [
+        Noted(record.id, record.name, "gives no phone number, email address or website, "
+                "nor does its organisation" + unusable_contact(record.url, record.email))
+        for item, record in found
+        if record and not _has_contact(item)
+    ]  # fmt: skip
 
 
 def _last_confirmed(

@@ -10,20 +10,23 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import GOOD_PROVIDER, HEALTHDIR, REPO, TODAY, write_provider
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from entries import load_directory
+from entries import i18n, load_directory
 from entries.directory import validate_entry
 from entries.site_settings import site_settings
+from entries.summary import summarise
 from entries.yaml_source import read_yaml
 from healthdir.publish import build
 from open_data.html_text import as_markdown, blocks, summary_and_rest
 from open_data.oruk_feed import FeedError
 from open_data.oruk_import import import_oruk
 from open_data.oruk_mapping import MappingError
+from search import SearchIndex
 
 FIXTURES = Path(__file__).parent / "fixtures" / "oruk-import"
 LIST_VIEW = FIXTURES / "list-view.json"
@@ -68,6 +71,7 @@ def test_what_it_writes_passes_check(imported: Path) -> None:
         "online-craft-club",
         "riverside-neighbours",
         "southmoor-knit-and-natter",
+        "st-mark-s-church",
     ]
 
 
@@ -92,20 +96,28 @@ def test_every_record_not_imported_is_listed_with_its_reason(site: Path) -> None
     assert "no date" in reasons["svc-no-date"]
     assert "topic" in reasons["svc-no-topic"]
     assert reasons["svc-gone"] == "is marked inactive in the feed"
-    assert "same id" in reasons["svc-walk-1"]
-    assert "no phone number, email address or website" in reasons["svc-no-contact"]
-    assert '"Warm Space Centre" is not a full web address' in reasons["svc-no-contact"]
-    assert len(report.skipped) == 6
+    assert reasons["svc-walk-1"].startswith(
+        'has the same id as an earlier service in the feed ("Millbrook Health Walk")'
+    )
+    assert len(report.skipped) == 5
     assert sorted(report.imported) == [
         "svc-knit",
+        "svc-no-contact",
         "svc-tea-1",
         "svc-tea-2",
         "svc-walk-1",
         "svc-walk-2",
     ]
     printed = "\n".join(report.lines())
-    assert "Imported 5 of the 9 with a name" in printed
+    assert "Imported 6 of the 9 with a name" in printed
     assert 'svc-no-topic "Carpet cleaning": matches none' in printed
+    # Imported all the same, and listed for the team to find its contact details.
+    assert "Imported with no contact details (1)" in printed
+    assert [str(noted) for noted in report.no_contact] == [
+        'svc-no-contact "Warm space at St Mark\'s": gives no phone number, email address or '
+        'website, nor does its organisation (its website "Warm Space Centre" is not a full '
+        "web address)"
+    ]
 
 
 def test_html_descriptions_become_plain_text(imported: Path) -> None:
@@ -357,8 +369,8 @@ def test_the_command_imports_then_check_and_build_pass(site: Path) -> None:
         text=True,
     )
     assert run.returncode == 0, run.stderr
-    assert 'from services.json (feed "riverside-council"). Imported 5 of the 9' in run.stdout
-    assert "Provider files: 3 new, 0 updated, 0 unchanged." in run.stdout
+    assert 'from services.json (feed "riverside-council"). Imported 6 of the 9' in run.stdout
+    assert "Provider files: 4 new, 0 updated, 0 unchanged." in run.stdout
     assert 'svc-no-date "Money advice line": gives no date' in run.stdout
     assert entry(site, "riverside-neighbours")["imported_from"]["feed"] == "riverside-council"
     check = subprocess.run([HEALTHDIR, "check"], cwd=site, capture_output=True, text=True)
@@ -369,7 +381,83 @@ def test_the_command_imports_then_check_and_build_pass(site: Path) -> None:
         capture_output=True,
         text=True,
     )
-    assert "Provider files: 0 new, 0 updated, 3 unchanged." in again.stdout
+    assert "Provider files: 0 new, 0 updated, 4 unchanged." in again.stdout
+
+
+NO_CONTACT = (
+    "No contact details were given. Check the %(feed)s directory, where this listing comes from."
+)
+
+
+def test_a_service_with_no_contact_is_imported_and_says_so_wherever_contact_is_shown(
+    imported: Path,
+) -> None:
+    build(imported, imported / "output", today=TODAY)
+    said = NO_CONTACT % {"feed": "list-view"}
+    output = imported / "output"
+    page = output / "activities" / "st-mark-s-church" / "warm-space-at-st-mark-s" / "index.html"
+    soup = BeautifulSoup(page.read_text(), "html.parser")
+    get_in_touch = soup.find("h2", string="Get in touch")
+    assert get_in_touch.find_next_sibling().get_text(strip=True) == said
+    assert soup.select(".hd-contact") == []  # no empty list of ways to get in touch
+    sms = soup.find("a", string="Send to a phone")["href"]
+    assert "Contact%3A%20No%20contact%20details%20were%20given." in sms
+    leaflet = (output / "leaflets" / "domains" / "befriending" / "index.html").read_text()
+    assert f"<dt>Contact</dt><dd>{said}</dd>" in leaflet.replace("&#39;", "'")
+    # In each language: on its pages, and in search results made from the index.
+    bengali = i18n.languages(site_settings(imported))[1]
+    with i18n.use(bengali):
+        in_bengali = i18n.gettext(NO_CONTACT, feed="list-view")
+        found = SearchIndex(imported / "search-index").search("warm space at st mark's")
+        assert found.results[0].item.contact == in_bengali
+    assert in_bengali != said
+    page = output / "bn" / page.relative_to(output)
+    assert in_bengali in page.read_text()
+    # The team's freshness report lists it as needing contact details.
+    freshness = subprocess.run(
+        [HEALTHDIR, "freshness", "--date", TODAY.isoformat()],
+        cwd=imported,
+        capture_output=True,
+        text=True,
+    )
+    assert freshness.stdout.endswith(
+        "Imported with no contact details (add a phone, email or website): 1\n"
+        "  St Mark's Church (st-mark-s-church): Warm space at St Mark's\n"
+    )
+
+
+def test_with_a_venue_it_says_to_ask_there(site: Path, tmp_path: Path) -> None:
+    record = json.loads(FULL.read_text())["contents"][1]  # at Northfield Library
+    for name in ("url", "organization", "status"):
+        del record[name]
+    feed = tmp_path / "advice.json"
+    feed.write_text(json.dumps([record]))
+    report = import_oruk(site, feed, feed="Riverside Council", today=TODAY)
+    assert [n.id for n in report.no_contact] == [record["id"]]
+    directory, problems = load_directory(site, site_settings(site), today=TODAY)
+    assert problems == []
+    [activity] = directory.listed_activities()
+    assert activity.venue.name == "Northfield Library"
+    assert summarise(activity, "").contact == (
+        "No contact details were given. Ask at the venue, or check the Riverside Council "
+        "directory, where this listing comes from."
+    )
+
+
+def test_an_activity_with_no_contact_written_by_hand_is_still_refused(imported: Path) -> None:
+    path = imported / "content" / "providers" / "st-mark-s-church.yaml"
+    hand_written = (
+        "  - name: Soup lunch\n    summary: Soup and bread.\n    domains: [healthy-eating]\n"
+        "    locality: all\n    when: Fridays at noon\n    cost: free\n"
+        "    how_to_join: drop-in\n"
+    )
+    path.write_text(path.read_text().replace("activities:\n", f"activities:\n{hand_written}"))
+    check = subprocess.run([HEALTHDIR, "check"], cwd=imported, capture_output=True, text=True)
+    assert check.returncode == 1
+    assert check.stdout.splitlines() == [
+        "content/providers/st-mark-s-church.yaml:7: activities[0]: has no way to get in "
+        "touch. Add a phone, email or website to this activity or to the provider."
+    ]
 
 
 def oruk_errors(name: str, instance: object) -> list[str]:
@@ -384,7 +472,7 @@ def oruk_errors(name: str, instance: object) -> list[str]:
 
 def test_an_imported_site_builds_and_its_open_data_is_valid(imported: Path) -> None:
     directory = build(imported, imported / "output", today=TODAY)
-    assert len(directory.listed_activities()) == 9
+    assert len(directory.listed_activities()) == 10
     services = json.loads((imported / "output" / "data" / "services.json").read_text())
     by_name = {s["name"]: s for s in services["contents"]}
     assert all(oruk_errors("service.json", s) == [] for s in services["contents"])
@@ -452,7 +540,7 @@ def test_a_service_that_can_no_longer_be_imported_keeps_its_last_details(
     imported: Path, tmp_path: Path
 ) -> None:
     feed = json.loads(LIST_VIEW.read_text())
-    feed[2]["email"] = ""  # "Tea and chat": now no way to get in touch, here or above
+    feed[2]["fees"] = "Members \x07£2"  # "Tea and chat": a price the entry model refuses
     feed[2]["description"] = "<p>Changed.</p>"
     changed = tmp_path / "list-view.json"
     changed.write_text(json.dumps(feed))
@@ -460,7 +548,31 @@ def test_a_service_that_can_no_longer_be_imported_keeps_its_last_details(
     report = import_oruk(imported, changed, today=TODAY)
     assert activities(imported, "riverside-neighbours")["Tea and chat"] == before
     reason = {s.id: s.reason for s in report.skipped}["svc-tea-1"]
-    assert reason.startswith("gives no phone number") and reason.endswith("from before)")
+    assert reason.startswith("price: contains an invisible control character")
+    assert reason.endswith("(the file keeps its details from before)")
+
+
+def test_contact_details_in_the_file_stay_while_the_feed_gives_none(
+    imported: Path, tmp_path: Path
+) -> None:
+    st_marks = imported / "content" / "providers" / "st-mark-s-church.yaml"
+    # The team found a phone number for the service the feed gives no contact for.
+    st_marks.write_text(
+        st_marks.read_text().replace("    summary:", "    phone: 01632 960456\n    summary:")
+    )
+    feed = json.loads(LIST_VIEW.read_text())
+    feed[2]["email"] = ""  # "Tea and chat": the feed no longer gives its email
+    feed[2]["description"] = "<p>Changed.</p>"
+    changed = tmp_path / "list-view.json"
+    changed.write_text(json.dumps(feed))
+    report = import_oruk(imported, changed, today=TODAY)
+    tea = activities(imported, "riverside-neighbours")["Tea and chat"]
+    assert (tea["summary"], tea["email"]) == ("Changed.", "tea@riverside.example.org")
+    assert activities(imported, "st-mark-s-church")["Warm space at St Mark's"]["phone"] == (
+        "01632 960456"
+    )
+    assert report.no_contact == []
+    assert [s.id for s in report.skipped if "contact" in s.reason] == []
 
 
 def test_a_later_confirmation_by_a_person_survives_an_unchanged_feed(
