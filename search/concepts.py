@@ -71,7 +71,7 @@ def concepts(
 ) -> list[Concept]:
     """The concepts in ``text``, in order. Filler words count only where found; a word no
     activity uses gets the nearest real word as well (``correct`` is given the word and
-    its neighbours), and a correction that completes a thesaurus phrase ("asylum seaker")
+    its neighbours), and a correction that completes a thesaurus phrase ("domestic abuce")
     makes it that phrase; ``places`` are the area's place names, each pointing at its
     locality."""
     places = {stem_key(name): place for name, place in (places or {}).items()}

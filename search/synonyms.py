@@ -70,12 +70,12 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w']+", " ", text.casefold().translate(ACCENTS)).split())
 
 
-# Words that change nothing about a need: "paying my rent" is "paying the rent".
+# Words that change nothing about a need: "paying his rent" is "paying the rent".
 DETERMINERS = frozenset(["a", "an", "the", "my", "his", "her", "their", "our", "your"])
 
 
 def stem_key(text: str) -> str:
-    """A phrase as the stems of its words, without determiners ("paying my rent" and
+    """A phrase as the stems of its words, without determiners ("paying his rent" and
     "paying the rent" are one key): how triggers are matched."""
     words = normalise(text).split()
     kept = [word for word in words if word not in DETERMINERS] or words
