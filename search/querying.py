@@ -274,6 +274,12 @@ class SearchIndex:
                 sort=sort,
             )
 
+    def open(self) -> None:
+        """Open the index now, so the first search does not wait for it (a worker of the
+        service opens its own as it starts). :class:`MissingIndex` if there is none."""
+        with self._lock:
+            self._current()
+
     def _current(self) -> Searcher:
         try:
             info = os.stat(self.path)
