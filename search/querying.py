@@ -183,6 +183,7 @@ class SearchIndex:
         # Kept between searches (and cleared when full): each word's weight in every
         # activity, and each typo's correction, both slow to work out afresh.
         self._word_weights: dict[str, np.ndarray] = {}
+        self._pairs: dict[str, np.ndarray] = {}  # a pair of stems -> the documents it is in
         self._lengths: dict[str, np.ndarray] = {}  # each text field's length ÷ its average
         self._corrections: dict[tuple[str, tuple[str, ...]], str | None] = {}
         self._stored: dict[int, dict[str, Any]] = {}
@@ -306,6 +307,7 @@ class SearchIndex:
         self._count = reader.doc_count_all()
         self._postings = {}
         self._word_weights = {}
+        self._pairs = {}
         self._corrections = {}
         self._snippets = {}
         self._split = {}
@@ -388,10 +390,10 @@ class SearchIndex:
         was found only through a guessed spelling."""
         own = self._words(concept.stems)
         for pair in concept.together:
-            own = own * (self._weights(PAIRS, pair) > 0)  # never in place: ``own`` is kept
+            own = own * self._beside(pair)  # never in place: ``own`` is kept
         for left, right in self._compounds(concept.text):
             # "foodbank" is also "food bank"
-            apart = self._words((left, right)) * (self._weights(PAIRS, f"{left}_{right}") > 0)
+            apart = self._words((left, right)) * self._beside(f"{left}_{right}")
             own = np.maximum(own, apart)
         corrected = self._words(concept.correction) * CORRECTION_WEIGHT
         related, telling = self._related(concept.also)
@@ -420,7 +422,7 @@ class SearchIndex:
             return self._often(stems[0])
         found = functools.reduce(np.minimum, (self._often(word) for word in stems))
         for left, right in itertools.pairwise(stems):
-            found = found * (self._weights(PAIRS, f"{left}_{right}") > 0)
+            found = found * self._beside(f"{left}_{right}")
         return found
 
     def _specificity(self, found: np.ndarray) -> float:
@@ -517,6 +519,24 @@ class SearchIndex:
         weights = np.zeros(self._count, dtype=np.float32)
         weights[posting.docs] = posting.weights
         return weights
+
+    def _beside(self, pair: str) -> np.ndarray:
+        """Where a pair of stems stands side by side (``"walk_group"``), as a mask. Only
+        the documents are read, not their weights: scoring each posting in Whoosh was
+        most of the work of a search with words not searched for before."""
+        if pair not in self._pairs:
+            if len(self._pairs) > MAX_CACHED:
+                self._pairs.clear()
+            searcher = self._searcher
+            known = (PAIRS, pair) in self._postings
+            if known or (PAIRS, pair) not in searcher.reader():
+                docs = self._posting(PAIRS, pair).docs
+            else:  # the searcher's: it leaves out documents deleted by a rebuild
+                docs = np.fromiter(searcher.postings(PAIRS, pair).all_ids(), dtype=np.int64)
+            self._pairs[pair] = docs
+        mask = np.zeros(self._count, dtype=bool)
+        mask[self._pairs[pair]] = True
+        return mask
 
     def _is_unknown(self, part: str) -> bool:
         """A single word that no activity uses and that synonyms.yaml doesn't know either."""
