@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 from entries import Directory, Site, clock, load_directory, mail
 from entries.directory import load_domains
@@ -162,6 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument(
         "--output", type=Path, default=Path("output"), help="the built site (default output)"
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="processes answering at once (default: one per core)",
     )
     # Searches hold Python's global lock, so more threads only add waiting; a few cover I/O.
     serve.add_argument("--threads", type=int, default=4, help=argparse.SUPPRESS)
@@ -354,16 +361,19 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from waitress import serve
-
+    from healthdir.serving import default_workers, serve
     from service import create_app
 
     root, address = Path.cwd(), f"http://{args.host}:{args.port}"
     # Without a public address this can only be a local preview: it uses its own.
     preview = "" if site_settings(root).get("PUBLIC_URL") else address
-    app = create_app(root, args.output, preview=preview)
-    print(f"Serving the directory at {address}/ (Ctrl+C to stop)", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="healthdir")
+
+    def make_app(rate_counts: str) -> Any:
+        app = create_app(root, args.output, preview=preview, rate_counts=rate_counts)
+        print(f"Serving the directory at {address}/ (Ctrl+C to stop)", flush=True)
+        return app
+
+    serve(make_app, args.host, args.port, args.workers or default_workers(), args.threads)
     return 0
 
 

@@ -65,6 +65,7 @@ MIN_IMPORTANCE, UNSEEN = 0.3, 2.0
 # MAX_SPECIFIC_SHARE), to MIN_SPECIFICITY for one that all of them use.
 SPECIFIC_SHARE, SPECIFIC_USERS, MAX_SPECIFIC_SHARE, MIN_SPECIFICITY = 0.02, 20, 0.35, 0.2
 MAX_SNIPPETS = 20_000
+MAX_SPLIT = 2_000  # activities whose sentences are kept (about 5 KB each)
 # BM25F (one saturation over all the text fields): how soon a word's repeats stop
 # counting (K1), and how much a longer text's words count for less in each field
 # (FIELD_B): not in names, which are short anyway, so a name's word always counts most.
@@ -181,9 +182,11 @@ class SearchIndex:
         self._count = 0
         self._postings: dict[tuple[str, str], _Posting] = {}
         self._snippets: dict[tuple[int, frozenset[str]], str] = {}
+        self._split: dict[int, list[_Sentences]] = {}
         # Kept between searches (and cleared when full): each word's weight in every
         # activity, and each typo's correction, both slow to work out afresh.
         self._word_weights: dict[str, np.ndarray] = {}
+        self._pairs: dict[str, np.ndarray] = {}  # a pair of stems -> the documents it is in
         self._lengths: dict[str, np.ndarray] = {}  # each text field's length ÷ its average
         self._corrections: dict[tuple[str, tuple[str, ...]], str | None] = {}
         self._stored: dict[int, dict[str, Any]] = {}
@@ -281,6 +284,12 @@ class SearchIndex:
                 sort=sort,
             )
 
+    def open(self) -> None:
+        """Open the index now, so the first search does not wait for it (a worker of the
+        service opens its own as it starts). :class:`MissingIndex` if there is none."""
+        with self._lock:
+            self._current()
+
     def _current(self) -> Searcher:
         try:
             info = os.stat(self.path)
@@ -305,8 +314,10 @@ class SearchIndex:
         self._count = reader.doc_count_all()
         self._postings = {}
         self._word_weights = {}
+        self._pairs = {}
         self._corrections = {}
         self._snippets = {}
+        self._split = {}
         self._lengths = {name: _relative_lengths(reader, name) for name in TEXT_WEIGHTS}
         self._facet_docs = {
             facet.name: {
@@ -428,7 +439,7 @@ class SearchIndex:
             return self._often(stems[0])
         found = functools.reduce(np.minimum, (self._often(word) for word in stems))
         for left, right in itertools.pairwise(stems):
-            found = found * (self._weights(PAIRS, f"{left}_{right}") > 0)
+            found = found * self._beside(f"{left}_{right}")
         return found
 
     def _specificity(self, found: np.ndarray) -> float:
@@ -529,6 +540,24 @@ class SearchIndex:
         weights[posting.docs] = posting.weights
         return weights
 
+    def _beside(self, pair: str) -> np.ndarray:
+        """Where a pair of stems stands side by side (``"walk_group"``), as a mask. Only
+        the documents are read, not their weights: scoring each posting in Whoosh was
+        most of the work of a search with words not searched for before."""
+        if pair not in self._pairs:
+            if len(self._pairs) > MAX_CACHED:
+                self._pairs.clear()
+            searcher = self._searcher
+            known = (PAIRS, pair) in self._postings
+            if known or (PAIRS, pair) not in searcher.reader():
+                docs = self._posting(PAIRS, pair).docs
+            else:  # the searcher's: it leaves out documents deleted by a rebuild
+                docs = np.fromiter(searcher.postings(PAIRS, pair).all_ids(), dtype=np.int64)
+            self._pairs[pair] = docs
+        mask = np.zeros(self._count, dtype=bool)
+        mask[self._pairs[pair]] = True
+        return mask
+
     def _is_unknown(self, part: str) -> bool:
         """A single word that no activity uses and that synonyms.yaml doesn't know either."""
         if " " in part or expansion(part) is not None or not part.isalpha():
@@ -604,7 +633,7 @@ class SearchIndex:
         if key not in self._snippets:  # the same search again needs no new highlighting
             if len(self._snippets) > MAX_SNIPPETS:
                 self._snippets.clear()
-            self._snippets[key] = _snippet(self._stored[doc], words)
+            self._snippets[key] = _snippet(self._sentences(doc), self._stored[doc], words)
         result = _result(self._stored[doc], score, self._snippets[key])
         if miles is None:
             return result
@@ -613,6 +642,15 @@ class SearchIndex:
             return replace(result, distance_text=no_venue_label(delivery))
         rounded = round(miles, 1)
         return replace(result, distance_miles=rounded, distance_text=miles_text(rounded))
+
+    def _sentences(self, doc: int) -> list[_Sentences]:
+        """A document's sentences and the stems in each, made once: finding them is most
+        of a snippet's work, and the same activities come up in many searches."""
+        if doc not in self._split:
+            if len(self._split) > MAX_SPLIT:
+                self._split.clear()
+            self._split[doc] = _split(self._stored[doc])
+        return self._split[doc]
 
     def place(self, text: str) -> Point:
         """Where ``text`` is: a postcode, sector or district, or one of the area's names
@@ -773,16 +811,33 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'‘“(])")
 SNIPPET_CHARS = 240
 
 
-def _snippet(stored: dict[str, Any], words: set[str]) -> str:
+@dataclass(frozen=True)
+class _Sentences:
+    """One field's sentences, and the stems of the words in each."""
+
+    texts: list[str]
+    stems: list[frozenset[str]]
+
+
+def _split(stored: dict[str, Any]) -> list[_Sentences]:
+    """The summary's sentences, then the details' (the summary wins a tie)."""
+    found = []
+    for field_name in ("summary", "details"):
+        texts = _SENTENCE_END.split(" ".join(str(stored.get(field_name) or "").split()))
+        stems = [frozenset(token.text for token in STEMMED(text)) for text in texts]
+        found.append(_Sentences(texts, stems))
+    return found
+
+
+def _snippet(fields: list[_Sentences], stored: dict[str, Any], words: set[str]) -> str:
     """Whole sentences from the summary or details that hold the most of the words
     searched for, with those words marked; the summary if none do."""
     best: tuple[int, list[str]] = (0, [])
-    for field_name in ("summary", "details"):  # the summary wins a tie
-        sentences = _SENTENCE_END.split(" ".join(str(stored.get(field_name) or "").split()))
-        for number, sentence in enumerate(sentences):
-            found = len(words & {token.text for token in STEMMED(sentence)})
+    for sentences in fields:
+        for number, stems in enumerate(sentences.stems):
+            found = len(words & stems)
             if found > best[0]:
-                best = (found, _with_next(sentences, number))
+                best = (found, _with_next(sentences.texts, number))
     chosen = best[1] or [stored["summary"]]
     text = " ".join(chosen)
     marked = highlight.highlight(text, words, STEMMED, highlight.WholeFragmenter(), _Mark())

@@ -22,6 +22,7 @@ from search.unmet_need import UnmetNeed
 from service.confirm_pages import blueprint as confirm_pages
 from service.languages import serve_in_languages
 from service.oruk_api import blueprint as oruk_api
+from service.rate_counts import IN_THIS_PROCESS
 from service.register_pages import blueprint as register_pages
 from service.search_pages import blueprint as search_pages
 from service.shared import limiter, services
@@ -40,12 +41,15 @@ def create_app(
     submissions: Path | None = None,
     form_rate_limit: str | None = None,
     preview: str = "",
+    rate_counts: str = IN_THIS_PROCESS,
 ) -> Flask:
     """The service for the site in ``root``, serving the built site from ``output``.
 
     ``index``, ``unmet_need`` and ``submissions`` override where the settings say those
     live; ``form_rate_limit`` how many forms one client may send (default 10 an hour);
-    ``preview`` is a local preview's address, used instead of the site's ``PUBLIC_URL``.
+    ``preview`` is a local preview's address, used instead of the site's ``PUBLIC_URL``;
+    ``rate_counts`` where the forms' rate limit is counted (this process's memory, or the
+    counting process several workers share, :mod:`service.rate_counts`).
     """
     root = Path(root).resolve()
     settings = site_settings(root, **({"PUBLIC_URL": preview} if preview else {}))
@@ -59,6 +63,7 @@ def create_app(
         SESSION_COOKIE_SECURE=os.environ.get("HEALTHDIR_SECURE_COOKIES") == "1",
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the browser session
         FORM_RATE_LIMIT=form_rate_limit or settings.get("FORM_RATE_LIMIT", "10 per hour"),
+        RATELIMIT_STORAGE_URI=rate_counts,
     )
     CSRFProtect(app)
     limiter.init_app(app)

@@ -18,8 +18,10 @@ from flask_limiter.util import get_remote_address
 from entries import Directory, load_directory
 from entries.i18n import ngettext
 
-# Per client, counted in memory only: no IP address is ever written to disk.
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
+# Per client, counted in memory only (``RATELIMIT_STORAGE_URI``: this process's, or with
+# several workers the counting process's, service.rate_counts): no IP address is ever
+# written to disk.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def form_rate_limit() -> str:
