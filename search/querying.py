@@ -38,7 +38,7 @@ from search.distance import (
     relevance_tier,
 )
 from search.facets import FACET, FACET_OF_FIELD, FACETS, Filters
-from search.fields import PAIRS, STEMMED, TEXT_WEIGHTS, word_pairs
+from search.fields import PAIRS, STEMMED, TEXT_WEIGHTS, stem_set, word_pairs
 from search.synonyms import Expansion, expansion, normalise
 from search.understanding import understand
 
@@ -154,7 +154,7 @@ class SearchResults:
 @dataclass(frozen=True)
 class _Posting:
     docs: np.ndarray  # the documents that have the term
-    weights: np.ndarray  # its BM25F weight in each (Whoosh's, one field alone)
+    weights: np.ndarray  # its BM25 weight in each (Whoosh's; pairs of words only)
     counts: np.ndarray  # how often the term occurs in each (times the document's boost)
 
 
@@ -567,7 +567,9 @@ class SearchIndex:
         return bool(stems) and not any((f, stems[0]) in reader for f in TEXT_WEIGHTS)
 
     def _posting(self, fieldname: str, text: str) -> _Posting:
-        """The documents a term is in and its BM25F weight in each: read once, then kept."""
+        """The documents a term is in, how often it occurs in each and, for a pair of
+        words, its BM25 weight in each (the text fields' are worked out here, from the
+        counts, so Whoosh's per-posting scoring is not wanted): read once, then kept."""
         key = (fieldname, text)
         if key not in self._postings:
             searcher = self._searcher
@@ -578,9 +580,11 @@ class SearchIndex:
                 # The searcher's, not the reader's: an index an incremental build
                 # updated has several segments, and documents deleted from them.
                 matcher = searcher.postings(fieldname, text)
+                scored = fieldname == PAIRS
                 while matcher.is_active():
                     docs.append(matcher.id())
-                    weights.append(matcher.score())
+                    if scored:
+                        weights.append(matcher.score())
                     counts.append(matcher.weight())
                     matcher.next()
             self._postings[key] = _Posting(
@@ -824,7 +828,7 @@ def _split(stored: dict[str, Any]) -> list[_Sentences]:
     found = []
     for field_name in ("summary", "details"):
         texts = _SENTENCE_END.split(" ".join(str(stored.get(field_name) or "").split()))
-        stems = [frozenset(token.text for token in STEMMED(text)) for text in texts]
+        stems = [stem_set(text) for text in texts]
         found.append(_Sentences(texts, stems))
     return found
 

@@ -377,3 +377,10 @@ def test_the_same_thing_written_another_way_counts_almost_as_typed(
     found = scores(scoring, "chronic pain")
     assert found["Pain toolkit"] > 2 * found["Gentle stretching"]
     assert scoring.search("chronic pain").any_word is False
+
+
+def test_the_quick_stem_set_is_the_analysers() -> None:
+    from search.fields import STEMMED, stem_set
+
+    text = "Café Zoë's naïve walking groups, e.g. Tai-chi at 3.5 miles; it's NHS*111. A b"
+    assert stem_set(text) == frozenset(token.text for token in STEMMED(text))
