@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh.codec.base import PerDocumentWriter
-from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.filedb.filestore import FileStorage
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from entries import Activity, Directory, Provider

@@ -90,7 +90,6 @@ class DirectoryGenerator(Generator):
             )
 
     def generate_output(self, writer: Any) -> None:
-        self.writer = writer
         self.outputs = self.settings.get(OUTPUTS) or Outputs(Path(self.output_path), self.directory)
         # Every page once in each language: the first at the site's root, the others
         # under their own folder (/bn/, /ur/…), each with the footer in that language.
@@ -205,13 +204,9 @@ class DirectoryGenerator(Generator):
         save_as = f"{self.prefix}{save_as}"
         if self.outputs.reuse(save_as, uses, reading.reads):
             return
-        self.writer.write_file(
-            save_as,
-            self.get_template(template),
-            self.context,
-            url=url,
-            page_url=url,
-            directory=reading,
-            **values,
+        # Rendered and written here rather than by Pelican's writer, which copies the
+        # whole context and checks the path again for each of thousands of pages.
+        text = self.get_template(template).render(
+            self.context, url=url, page_url=url, directory=reading, **values
         )
-        self.outputs.record(save_as, uses, reading.reads)
+        self.outputs.write(save_as, text, uses, reading.reads)
