@@ -22,6 +22,8 @@ MAX_CONCEPTS = 12
 FILLER = frozenset(
     """
     help helps helping helpful with for group groups class classes club clubs near nearby
+    project projects scheme schemes programme programmes initiative initiatives
+    organisation organisations organization organizations charity charities
     support supports session sessions service services local somewhere someone something
     anything any people person my me i im i'm we our us you your want wants wanted need
     needs needed looking look find get got can could would should like please where what
@@ -29,7 +31,7 @@ FILLER = frozenset(
     doing done go going about after again all also am because been before being but did
     each every few had has have he her here him his into its just more most much many
     nor now only other out own same she so some such than then there these they those
-    too very was were while whom yes lot lots really keep kind sort take up start try
+    too very was were while whom yes lot lots really keep kind sort take up start try so
     son sons daughter daughters husband wife partner dad father mum mom mother brother
     sister grandson granddaughter grandad grandma nan
     """.split()  # noqa: SIM905 - a list of 150 quoted words is harder to review
@@ -52,11 +54,13 @@ class Concept:
     stems: tuple[str, ...]
     together: tuple[str, ...] = ()  # a phrase's words must also be side by side
     also: tuple[tuple[str, ...], ...] = ()
+    same: tuple[tuple[str, ...], ...] = ()  # other ways of writing it, nearly as typed
     domains: tuple[str, ...] = ()
     facets: tuple[tuple[str, str], ...] = ()
     avoid: tuple[str, ...] = ()
     correction: tuple[str, ...] = ()
     corrected_to: str = ""
+    optional: bool = False  # a filler word: evidence where found, no loss where not
 
 
 def concepts(
@@ -65,39 +69,49 @@ def concepts(
     correct: Callable[[str, tuple[str, ...]], str | None],
     places: Mapping[str, Expansion] | None = None,
 ) -> list[Concept]:
-    """The concepts in ``text``, in order. Filler words are dropped unless nothing else is
-    left; a word no activity uses gets the nearest real word as well (``correct`` is given
-    the word and its neighbours); ``places`` are the
-    area's place names, each pointing at its locality."""
+    """The concepts in ``text``, in order. Filler words count only where found; a word no
+    activity uses gets the nearest real word as well (``correct`` is given the word and
+    its neighbours), and a correction that completes a thesaurus phrase ("asylum seaker")
+    makes it that phrase; ``places`` are the area's place names, each pointing at its
+    locality."""
     places = {stem_key(name): place for name, place in (places or {}).items()}
     parts = split_phrases(text, places)
-    wanted = [part for part in parts if part not in FILLER] or parts
+    fixes = {
+        part: correct(part, _neighbours(parts, part)) or ""
+        for part in parts
+        if places.get(stem_key(part)) is None and expansion(part) is None and is_unknown(part)
+    }
+    words = [word for part in parts for word in part.split()]
+    optional = any(part not in FILLER for part in parts)
     asked: list[Concept] = []
-    for part in wanted[:MAX_CONCEPTS]:
+    at = 0
+    for meant in split_phrases(" ".join(fixes.get(word) or word for word in words), places):
+        part = " ".join(words[at : at + len(meant.split())])
+        at += len(meant.split())
+        if len(asked) == MAX_CONCEPTS:
+            break
         stems = stems_of(part)
-        known = places.get(stem_key(part)) or expansion(part)
+        corrected_to = meant if meant != part else ""
+        # What the thesaurus says about the words meant ("alzhiemers" → dementia).
+        filler = optional and part in FILLER
+        known = None if filler else places.get(stem_key(meant)) or expansion(meant)
         if not stems and known is None:
             continue  # a stop word or punctuation
         if known is not None and all(stem in _FILLER_STEMS for stem in stems):
             stems = ()  # "helping out" means volunteering, not any listing that says "help"
-        correction: tuple[str, ...] = ()
-        corrected_to = ""
-        if known is None and is_unknown(part):
-            corrected_to = correct(part, _neighbours(parts, part)) or ""
-            correction = stems_of(corrected_to)
-            # What the thesaurus says about the word meant ("alzhiemers" → dementia).
-            known = expansion(corrected_to) if corrected_to else None
         asked.append(
             Concept(
                 text=part,
                 stems=stems,
                 together=tuple(word_pairs(part)),
                 also=tuple(stems_of(word) for word in known.also) if known else (),
+                same=tuple(stems_of(word) for word in known.same) if known else (),
                 domains=known.domains if known else (),
                 facets=known.facets if known else (),
                 avoid=known.avoid if known else (),
-                correction=correction,
+                correction=stems_of(corrected_to) if corrected_to else (),
                 corrected_to=corrected_to,
+                optional=filler,
             )
         )
     return asked

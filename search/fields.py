@@ -3,13 +3,40 @@
 from __future__ import annotations
 
 import itertools
+import unicodedata
 
 from whoosh import fields
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
 
-STEMMED = StemmingAnalyzer()
-# Whole words as written (lower-cased), for "did you mean" suggestions.
-WORDS = StandardAnalyzer(stoplist=None, minsize=3)
+
+def _latin_accents() -> dict[int, str]:
+    """Accented Latin letters → the plain letter ("café" → "cafe", "Zoë" → "Zoe"): people
+    type them either way. Other scripts are left alone (their marks are letters)."""
+    table = {}
+    for code in range(0xC0, 0x250):
+        base = unicodedata.normalize("NFKD", chr(code))[0]
+        if base.isascii() and base.isalpha() and base != chr(code):
+            table[code] = base
+    return table
+
+
+ACCENTS = _latin_accents()
+STEMMED = (
+    RegexTokenizer() | LowercaseFilter() | CharsetFilter(ACCENTS) | StopFilter() | StemFilter()
+)
+# Whole words as written (lower-cased, accents folded), for "did you mean" suggestions.
+WORDS = (
+    RegexTokenizer()
+    | LowercaseFilter()
+    | CharsetFilter(ACCENTS)
+    | StopFilter(stoplist=None, minsize=3)
+)
 
 # Text fields searched, with how much a match in each one counts: the activity's name
 # above its provider's name, above its summary, above everything else said about it.

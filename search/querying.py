@@ -48,9 +48,11 @@ MAX_TYPO_CHARS = 20  # longer "words" are not misspellings of anything
 # How much each way of matching a concept counts: as a share of its score (weight) and of
 # the "how much of the query does it cover" credit. A word as typed counts in full.
 CORRECTION_WEIGHT, CORRECTION_CREDIT = 0.6, 0.8  # the nearest real word, for a typo
-SYNONYM_WEIGHT, SYNONYM_CREDIT = 0.3, 0.7  # a word found only through synonyms.yaml
+SYNONYM_WEIGHT, SYNONYM_CREDIT = 0.3, 0.8  # a word found only through synonyms.yaml
+SAME_WEIGHT = 0.9  # another way of writing the same thing (synonyms.yaml's "same")
 DOMAIN_SCORE = 1.0  # an activity in a topic the word names (before SYNONYM_WEIGHT)
 AVOID_FACTOR = 0.35  # an activity in a topic that offers the opposite of what is meant
+FILLER_WEIGHT = 0.1  # a filler word ("club", "group") found: a little evidence
 PAIR_WEIGHT = 0.2  # query words found next to each other, in order
 MIN_COMPOUND_PART = 3  # "foodbank" → "food bank"; no part shorter than this
 COVERAGE_POWER = 3.0  # an activity covering more of the query's concepts ranks higher
@@ -59,8 +61,9 @@ COVERAGE_POWER = 3.0  # an activity covering more of the query's concepts ranks 
 # what only the thesaurus can answer, and counts UNSEEN times the rarest word.
 MIN_IMPORTANCE, UNSEEN = 0.3, 2.0
 # A looser match's credit towards coverage falls from full, for a word at most
-# SPECIFIC_SHARE of activities use, to MIN_SPECIFICITY for one that all of them use.
-SPECIFIC_SHARE, MIN_SPECIFICITY = 0.35, 0.2
+# SPECIFIC_SHARE of activities use (in a small directory, SPECIFIC_USERS of them, up to
+# MAX_SPECIFIC_SHARE), to MIN_SPECIFICITY for one that all of them use.
+SPECIFIC_SHARE, SPECIFIC_USERS, MAX_SPECIFIC_SHARE, MIN_SPECIFICITY = 0.02, 20, 0.35, 0.2
 MAX_SNIPPETS = 20_000
 # BM25F (one saturation over all the text fields): how soon a word's repeats stop
 # counting (K1), and how much a longer text's words count for less in each field
@@ -249,7 +252,11 @@ class SearchIndex:
             text_matched &= reachable
             matched = text_matched & allowed
             top = self._top(matched, scores, limit, miles, within, sort)
-            words = {stem for c in asked for stem in (*c.stems, *c.correction, *sum(c.also, ()))}
+            words = {
+                stem
+                for c in asked
+                for stem in (*c.stems, *c.correction, *sum(c.same, ()), *sum(c.also, ()))
+            }
             results = [
                 self._result(
                     doc,
@@ -355,8 +362,11 @@ class SearchIndex:
         dead = False
         weights = 0.0
         for concept in asked:
-            score, got, guessed = self._concept(concept)
-            weight = _importance(int(np.count_nonzero(got >= 1.0)), max(self._count, 1))
+            score, got, guessed, users = self._concept(concept)
+            weight = _importance(users, max(self._count, 1))
+            if concept.optional:
+                total += FILLER_WEIGHT * weight * score
+                continue
             total += weight * score
             credit += weight * got
             weights += weight
@@ -373,18 +383,25 @@ class SearchIndex:
         coverage = credit / max(weights, 1e-9)
         return total * coverage**COVERAGE_POWER, coverage, complete
 
-    def _concept(self, concept: Concept) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _concept(self, concept: Concept) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         """One concept's score for every activity, its credit (1 for the word as typed,
-        less for a correction or a synonym, 0 where it is not found at all), and where it
-        was found only through a guessed spelling."""
-        own = self._words(concept.stems)
-        for pair in concept.together:
-            own = own * (self._weights(PAIRS, pair) > 0)  # never in place: ``own`` is kept
+        less for a correction or a synonym, 0 where it is not found at all), where it
+        was found only through a guessed spelling, and how many activities write it as
+        typed."""
+        own = self._phrase(concept.stems)
+        users = int(np.count_nonzero(own))
         for left, right in self._compounds(concept.text):
-            # "foodbank" is also "food bank"
-            apart = self._words((left, right)) * (self._weights(PAIRS, f"{left}_{right}") > 0)
-            own = np.maximum(own, apart)
-        corrected = self._words(concept.correction) * CORRECTION_WEIGHT
+            own = np.maximum(own, self._phrase((left, right)))  # "foodbank" is "food bank"
+        corrected = self._phrase(concept.correction)
+        # Other ways of writing it ("persistent pain" for "chronic pain", "CAB"), or of
+        # writing the word a typo meant.
+        for stems in concept.same:
+            same = self._phrase(stems) * SAME_WEIGHT
+            if concept.corrected_to:
+                corrected = np.maximum(corrected, same)
+            else:
+                own = np.maximum(own, same)
+        corrected *= CORRECTION_WEIGHT
         related, telling = self._related(concept.also)
         for entry_field, value in (*(("domains", d) for d in concept.domains), *concept.facets):
             docs = self._docs(FACET_OF_FIELD[entry_field], value)
@@ -401,7 +418,7 @@ class SearchIndex:
             opposite = self._docs("domain", domain)
             score[opposite] *= AVOID_FACTOR
             got[opposite] *= AVOID_FACTOR
-        return score, got, (own <= 0) & (corrected > 0) & (related <= corrected)
+        return score, got, (own <= 0) & (corrected > 0) & (related <= corrected), users
 
     def _phrase_often(self, stems: tuple[str, ...]) -> np.ndarray:
         """How often each activity uses a thesaurus word or phrase (``_often``): a
@@ -418,8 +435,10 @@ class SearchIndex:
         """How telling a looser match is, from how many activities it reaches: 1 for a
         word few use, less for one most listings use ("advice", "community"), so that a
         broad synonym does not make an activity look as if it covered the query."""
-        share = max(int(np.count_nonzero(found)), 1) / max(self._count, 1)
-        return float(np.clip(np.log(share) / np.log(SPECIFIC_SHARE), MIN_SPECIFICITY, 1.0))
+        count = max(self._count, 1)
+        share = max(int(np.count_nonzero(found)), 1) / count
+        telling = min(max(SPECIFIC_SHARE, SPECIFIC_USERS / count), MAX_SPECIFIC_SHARE)
+        return float(np.clip(np.log(share) / np.log(telling), MIN_SPECIFICITY, 1.0))
 
     def _compounds(self, text: str) -> list[tuple[str, str]]:
         """Ways a word written as one ("foodbank") is two words activities write side by
@@ -492,15 +511,16 @@ class SearchIndex:
                 idfs.append(_idf(users, self._count))
         return _saturated(often, float(np.mean(idfs)) if idfs else 0.0), telling
 
-    def _words(self, stems: tuple[str, ...]) -> np.ndarray:
-        """How well each activity matches all of ``stems`` (0 where one is missing)."""
+    def _phrase(self, stems: tuple[str, ...]) -> np.ndarray:
+        """How well each activity matches a word, or a phrase's words side by side (a
+        phrase counts as often as its rarest word: a listing full of "food" that says
+        "food bank" once is not a food bank)."""
         if not stems:
             return np.zeros(self._count, dtype=np.float32)
         if len(stems) == 1:
             return self._word(stems[0])
-        found = [self._word(word) for word in stems]
-        present = functools.reduce(np.logical_and, (f > 0 for f in found))
-        return np.where(present, functools.reduce(np.add, found), 0.0).astype(np.float32)
+        often = self._phrase_often(stems)
+        return _saturated(often, _idf(int(np.count_nonzero(often)), self._count))
 
     def _weights(self, fieldname: str, text: str) -> np.ndarray:
         """A term's BM25F weight in every activity (0 where it is absent)."""
@@ -686,9 +706,9 @@ def _saturated(often: np.ndarray, idf: float) -> np.ndarray:
 
 def _importance(users: int, count: int) -> float:
     """How much a concept counts towards coverage: its inverse document frequency, from
-    how many activities use its words as typed (at least one). A word most listings use
-    ("take", "day") says little about which one is wanted, so missing it costs little;
-    a rare word says most."""
+    how many activities use its words as typed (at least one; not other ways of writing
+    it, nor a typo's correction). A word most listings use ("take", "day") says little
+    about which one is wanted, so missing it costs little; a rare word says most."""
     if not users:
         return float(np.log(count)) * UNSEEN
     return max(float(np.log(count / users)), MIN_IMPORTANCE)
@@ -713,10 +733,13 @@ def _centres(stored: list[tuple[int, dict[str, Any]]]) -> dict[str, Point]:
 
 def _corrected(text: str, asked: list[Concept]) -> str | None:
     """ "Did you mean": the query with each unknown word replaced by its correction."""
-    fixes = {c.text: c.corrected_to for c in asked if c.corrected_to}
+    fixes = [c for c in asked if c.corrected_to]
     if not fixes:
         return None
-    return " ".join(fixes.get(normalise(word), word) for word in text.casefold().split())
+    meant = normalise(text)
+    for concept in fixes:
+        meant = re.sub(rf"\b{re.escape(concept.text)}\b", concept.corrected_to, meant, count=1)
+    return meant
 
 
 def _correction(searcher: Searcher, word: str, neighbours: tuple[str, ...] = ()) -> str | None:

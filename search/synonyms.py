@@ -12,6 +12,7 @@ import yaml
 from whoosh.lang.porter import stem
 
 from search.facets import FACET_OF_FIELD
+from search.fields import ACCENTS
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.yaml")
 
@@ -27,6 +28,7 @@ class Expansion:
     domains: tuple[str, ...]
     avoid: tuple[str, ...] = ()  # topics that offer the opposite of what is meant
     facets: tuple[tuple[str, str], ...] = ()  # (entry field, value) the words point at
+    same: tuple[str, ...] = ()  # other ways of writing the very same thing
 
 
 @cache
@@ -36,7 +38,8 @@ def synonyms(path: Path = SYNONYMS_FILE) -> dict[str, Expansion]:
     earlier ones."""
     table: dict[str, Expansion] = {}
     for group in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-        triggers = [str(word).lower() for word in group["words"]]
+        same = tuple(str(word).lower() for word in group.get("same", []))
+        triggers = [str(word).lower() for word in group.get("words", [])] or list(same)
         also = tuple(dict.fromkeys([*(str(w).lower() for w in group.get("also", [])), *triggers]))
         domains = tuple(group.get("domains", []))
         avoid = tuple(group.get("avoid", []))
@@ -47,7 +50,11 @@ def synonyms(path: Path = SYNONYMS_FILE) -> dict[str, Expansion]:
             key = stem_key(trigger)
             old = table.get(key, Expansion((), ()))
             table[key] = Expansion(
-                old.also + also, old.domains + domains, old.avoid + avoid, old.facets + facets
+                old.also + also,
+                old.domains + domains,
+                old.avoid + avoid,
+                old.facets + facets,
+                old.same + tuple(word for word in same if stem_key(word) != key),
             )
     return table
 
@@ -58,13 +65,21 @@ def expansion(part: str) -> Expansion | None:
 
 
 def normalise(text: str) -> str:
-    """Lower case, apostrophes kept, everything else that isn't a letter or digit a space."""
-    return " ".join(re.sub(r"[^\w']+", " ", text.casefold()).split())
+    """Lower case, accents folded, apostrophes kept, everything else that isn't a letter or
+    digit a space."""
+    return " ".join(re.sub(r"[^\w']+", " ", text.casefold().translate(ACCENTS)).split())
+
+
+# Words that change nothing about a need: "paying my rent" is "paying the rent".
+DETERMINERS = frozenset(["a", "an", "the", "my", "his", "her", "their", "our", "your"])
 
 
 def stem_key(text: str) -> str:
-    """A phrase as the stems of all its words (none left out): how triggers are matched."""
-    return " ".join(stem(word) for word in normalise(text).split())
+    """A phrase as the stems of its words, without determiners ("paying my rent" and
+    "paying the rent" are one key): how triggers are matched."""
+    words = normalise(text).split()
+    kept = [word for word in words if word not in DETERMINERS] or words
+    return " ".join(stem(word) for word in kept)
 
 
 def split_phrases(text: str, extra: Mapping[str, object] | None = None) -> list[str]:
@@ -73,13 +88,14 @@ def split_phrases(text: str, extra: Mapping[str, object] | None = None) -> list[
     ``extra`` adds phrases to recognise besides the thesaurus's (the area's places).
     """
     words = normalise(text).split()
-    stems = [stem(word) for word in words]
     more = {stem_key(phrase) for phrase in extra or {}}
-    longest = max([_longest_trigger(), *(len(key.split()) for key in more)])
+    longest = max([_longest_trigger(), *(len(key.split()) for key in more)]) + 1
     parts, i = [], 0
     while i < len(words):
         for size in range(min(longest, len(words) - i), 1, -1):
-            phrase = " ".join(stems[i : i + size])
+            if words[i] in DETERMINERS or words[i + size - 1] in DETERMINERS:
+                continue  # a phrase neither starts nor ends with "the" or "my"
+            phrase = stem_key(" ".join(words[i : i + size]))
             if phrase in synonyms() or phrase in more:
                 parts.append(" ".join(words[i : i + size]))
                 i += size

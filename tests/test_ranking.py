@@ -241,6 +241,30 @@ SCORING = {
         "Kind Clay",
         {"name": "Pottery", "summary": "Clay work.", "details": "Befriending too."},
     ),
+    "food-bank": provider(
+        "Hilltop Food Bank", {"name": "Food bank", "summary": "Food parcels on referral."}
+    ),
+    "food-listing": provider(
+        "Food Network",
+        {
+            "name": "Food, food and more food",
+            "summary": "Food for all.",
+            "details": "Community food and food clubs. A food bank is in the church hall.",
+        },
+    ),
+    "chess-club": provider("Knights", {"name": "Chess club", "summary": "Chess for all."}),
+    "chess-evenings": provider("Rooks", {"name": "Chess evenings", "summary": "Chess for all."}),
+    "asylum": provider(
+        "Welcome Here",
+        {"name": "Drop-in for asylum seekers", "summary": "Advice for any asylum seeker."},
+    ),
+    "persistent-pain": provider(
+        "Ease", {"name": "Pain toolkit", "summary": "Tools for living with persistent pain."}
+    ),
+    "pain-other": provider(
+        "Stretch", {"name": "Gentle stretching", "summary": "Gentle, for joints and pain."}
+    ),
+    "accents": provider("Corner House", {"name": "Crêpe café", "summary": "Pancakes."}),
     **{
         f"coffee-{n}": provider(
             f"Cafe {n}",
@@ -305,5 +329,53 @@ def test_a_synonym_most_activities_use_covers_less_of_the_query(scoring: SearchI
 def test_a_concept_only_the_thesaurus_answers_counts_for_more(scoring: SearchIndex) -> None:
     # Nobody writes "lonely": the thesaurus is the only way to answer it, so a befriending
     # group covers more of the query than the one activity that says "quilting".
-    found = names(scoring, "lonely quilting")
+    found = names(scoring, "lonely quilting", n=50)
     assert found.index("Befriending visits") < found.index("Quilting")
+
+
+def test_a_typed_phrase_counts_as_often_as_its_rarest_word(scoring: SearchIndex) -> None:
+    # A listing full of "food" that says "food bank" once is not the food bank.
+    found = names(scoring, "food bank")
+    assert found.index("Food bank") < found.index("Food, food and more food")
+
+
+def test_accents_are_folded_both_ways(scoring: SearchIndex) -> None:
+    assert names(scoring, "cafe crepe")[0] == "Crêpe café"
+    assert {"Crêpe café", "Cafe 3"} <= set(names(scoring, "café", n=50))
+
+
+def test_a_thesaurus_phrase_is_found_whatever_its_determiners() -> None:
+    from search.synonyms import split_phrases, stem_key
+
+    # "paying the rent" is in the thesaurus; people write "my", "his", "the" or nothing.
+    assert stem_key("paying my rent") == stem_key("paying the rent") == stem_key("paying rent")
+    assert split_phrases("help paying my rent") == ["help", "paying my rent"]
+    assert split_phrases("the") == ["the"]
+
+
+def test_a_filler_word_found_is_a_little_evidence(scoring: SearchIndex) -> None:
+    assert names(scoring, "chess club")[:2] == ["Chess club", "Chess evenings"]
+    assert names(scoring, "chess")[:2] == ["Chess club", "Chess evenings"]  # A to Z tie
+
+
+def test_a_corrected_word_that_completes_a_thesaurus_phrase(scoring: SearchIndex) -> None:
+    found = scoring.search("asylum seaker")
+    assert found.results[0].item.name == "Drop-in for asylum seekers"
+    assert found.suggestion == "asylum seeker"
+    from search.concepts import concepts
+
+    [concept] = concepts(
+        "asylum seaker", lambda part: part == "seaker", lambda word, near: "seeker"
+    )
+    assert concept.corrected_to == "asylum seeker"
+    assert ("refuge",) in concept.also
+
+
+def test_the_same_thing_written_another_way_counts_almost_as_typed(
+    scoring: SearchIndex,
+) -> None:
+    # synonyms.yaml: "chronic pain" and "persistent pain" are the same; "pain" alone is
+    # only a related word. Nobody here writes "chronic pain".
+    found = scores(scoring, "chronic pain")
+    assert found["Pain toolkit"] > 2 * found["Gentle stretching"]
+    assert scoring.search("chronic pain").any_word is False
