@@ -5,7 +5,8 @@ from __future__ import annotations
 import gc
 import os
 import shutil
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from whoosh.codec.base import PerDocumentWriter
@@ -49,6 +50,7 @@ def write_index(directory: Directory, folder: Path) -> int:
     activities = directory.listed_activities()
     for start in range(0, len(activities), SEGMENT_DOCUMENTS):
         writer = _remembering_lengths(ix.writer(limitmb=128))
+        writer.pool = _Postings()
         for activity in activities[start : start + SEGMENT_DOCUMENTS]:
             writer.add_document(**_document(directory, activity))
         writer.commit(merge=False)
@@ -111,6 +113,32 @@ def _remembering_lengths(writer: SegmentWriter) -> SegmentWriter:
     perdoc.add_field = remembering  # type: ignore[method-assign]
     writer.per_document_reader = lambda: lengths  # type: ignore[method-assign]
     return writer
+
+
+class _Postings:
+    """Whoosh's pool of postings for a new segment that only gets new documents, in order:
+    each term's postings kept together as they come, so only the terms need sorting when
+    it is written, not every posting (Whoosh sorts them all, and measures each as it
+    comes in, so as to sort on disk beyond its limit: a segment's postings fit in memory).
+    """
+
+    def __init__(self) -> None:
+        self._terms: defaultdict[tuple[str, bytes], list[tuple[int, float, bytes]]] = defaultdict(
+            list
+        )
+
+    def add(self, item: tuple[str, bytes, int, float, bytes]) -> None:
+        fieldname, text, docnum, weight, value = item
+        self._terms[(fieldname, text)].append((docnum, weight, value))
+
+    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
+        for key in sorted(self._terms):
+            fieldname, text = key
+            for docnum, weight, value in self._terms[key]:
+                yield fieldname, text, docnum, weight, value
+
+    def cleanup(self) -> None:
+        self._terms.clear()
 
 
 class _Lengths:
