@@ -96,9 +96,11 @@ class DirectoryGenerator(Generator):
         for language in self.context["languages"]:
             with i18n.use(language):
                 self.context.update(theme.language_values(self.settings, language))
-                self.context["footer_html"] = Markup(
-                    self.get_template("partials/footer").render(self.context)
-                )
+                # The header and footer are the same on every page of a language.
+                for part in ("header", "footer"):
+                    self.context[f"{part}_html"] = Markup(
+                        self.get_template(f"partials/{part}").render(self.context)
+                    )
                 self._pages_in(language)
         if not self.settings.get(OPEN_DATA_WRITTEN):  # `healthdir build` writes it alongside
             write_open_data(
