@@ -2,9 +2,9 @@
 
 A failed build never touches what is already published: Pelican writes into a folder
 beside the output, the index is written beside the live one, and only when both are
-complete do they replace what is there. Provider files are checked on both cores, and
-the index and open data are written in a second process while Pelican renders, so a
-build uses both of a small server's cores. After the first build, only what changed
+complete do they replace what is there. Provider files are checked on both cores, the
+index is written in a second process while Pelican renders, and the open data by
+whichever of the two is free first, so a build uses both of a small server's cores. After the first build, only what changed
 provider files reach is made again (:mod:`healthdir.build_state`, :mod:`entries.outputs`).
 """
 
