@@ -19,6 +19,7 @@ from whoosh.analysis import (
 )
 
 _STOPPED = object()  # a word that gives no term
+_REMEMBERED = 200_000  # words whose terms an analyzer keeps (far more than a directory uses)
 
 
 class QuickAnalyzer(CompositeAnalyzer):
@@ -54,6 +55,8 @@ class QuickAnalyzer(CompositeAnalyzer):
             word = match.group(0)
             term = terms.get(word)
             if term is None:
+                if len(terms) >= _REMEMBERED:  # a service asked for ever new words
+                    terms.clear()
                 term = terms[word] = self._term(word, kwargs)
             if term is not _STOPPED:
                 token.text, token.boost, token.stopped = term, 1.0, False
