@@ -122,6 +122,7 @@ class Outputs:
     gen: int = 1  # this build's generation
     present: Mapping[str, int] = field(default_factory=dict)
     made: dict[str, Made] = field(default_factory=dict)
+    _folders: set[str] = field(default_factory=set, repr=False)  # made by :meth:`write`
 
     def reuse(self, path: str, uses: frozenset[str], reads: Iterable[str] = ()) -> bool:
         """Keep ``path`` as the published site has it if it would come out the same, and
@@ -151,8 +152,19 @@ class Outputs:
         return True
 
     def record(self, path: str, uses: frozenset[str], reads: Iterable[str]) -> None:
-        """Note a file just made (by someone else, such as Pelican's writer)."""
+        """Note a file just made."""
         self.made[path] = Made(uses, frozenset(reads), self.gen)
+
+    def write(self, path: str, text: str, uses: frozenset[str], reads: Iterable[str]) -> None:
+        """Write ``text`` to ``path`` (as UTF-8) and :meth:`record` it."""
+        target = os.path.join(self.folder, path)
+        parent = os.path.dirname(target)
+        if parent not in self._folders:  # each folder made (or found) once, not per file
+            os.makedirs(parent, exist_ok=True)
+            self._folders.add(parent)
+        with open(target, "wb") as handle:
+            handle.write(text.encode())
+        self.record(path, uses, reads)
 
     def file(self, path: str, make: Callable[[Directory], str], uses: object = ()) -> None:
         """Write ``make(directory)`` to ``path``, made from ``uses``, unless the published

@@ -2,9 +2,9 @@
 
 A failed build never touches what is already published: Pelican writes into a folder
 beside the output, the index is written beside the live one, and only when both are
-complete do they replace what is there. Provider files are checked on both cores, and
-the index and open data are written in a second process while Pelican renders, so a
-build uses both of a small server's cores. After the first build, only what changed
+complete do they replace what is there. Provider files are checked on both cores, the
+index is written in a second process while Pelican renders, and the open data by
+whichever of the two is free first, so a build uses both of a small server's cores. After the first build, only what changed
 provider files reach is made again (:mod:`healthdir.build_state`, :mod:`entries.outputs`).
 """
 
@@ -47,7 +47,7 @@ from healthdir.build_state import (
     provider_stats,
     state_after,
 )
-from open_data.writer import own_pages, write_open_data
+from open_data.writer import open_data_parts, own_pages
 from plugins.healthdir_directory import (
     BUILD_DATE,
     FRAGMENTS,
@@ -129,13 +129,13 @@ def build(
         data = (staging, base_url, settings["SITENAME"], own_pages(Path(settings["PATH"])))
         changes = _search_changes(directory, before, previous, live_index)
         directory.listed_activities()  # sorted once, before the fork, for both processes
-        # Open data goes with the lighter share: Pelican's in a full build (writing the
-        # whole index takes longer than the pages), the index's in an incremental one.
-        there = changes is not None
-        job = (directory, index_staging, changes, data if there else None, outputs)
+        # The open data is shared: each part goes to whichever process is free first,
+        # the one that made the pages or the one that made the index.
+        parts = _Parts(len(open_data_parts(directory, *data[1:])))
+        job = (directory, index_staging, changes, data, outputs, parts)
         with _alongside(_second_share, *job) as done:
             _run_pelican(root, staging, directory, today, address, pages, fragments)
-            here = {} if there else _open_data(directory, data, outputs)
+            here = _open_data(directory, data, outputs, parts)
         made = pages.made | done.result() | here
         remove_stale(staging, present, made)
         os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
@@ -265,27 +265,48 @@ def _second_share(
     directory: Directory,
     index_folder: Path,
     changes: tuple[Path, list[str], list[Provider]] | None,
-    data: tuple[Any, ...] | None,
+    data: tuple[Any, ...],
     outputs: tuple[Previous | None, int, dict[str, int]],
+    parts: _Parts,
 ) -> dict[str, Made]:
     """The second process's share of a build: the search index (only the changed
-    providers' documents, given ``changes``), then the open data if given it."""
+    providers' documents, given ``changes``), then what it takes of the open data."""
     if changes is None:
         write_index(directory, index_folder)
     else:
         update_index(directory, index_folder, *changes)
-    return _open_data(directory, data, outputs) if data else {}
+    return _open_data(directory, data, outputs, parts)
 
 
 def _open_data(
     directory: Directory,
     data: tuple[Any, ...],
     outputs: tuple[Previous | None, int, dict[str, int]],
+    parts: _Parts,
 ) -> dict[str, Made]:
-    """Write the open data; return what each file was made from."""
+    """Write the parts of the open data not yet taken; return what each file was made from."""
     files = Outputs(data[0], directory, *outputs)
-    write_open_data(directory, *data, outputs=files)
+    writers = open_data_parts(directory, *data[1:])
+    for part in parts.take():
+        writers[part](files)
     return files.made
+
+
+class _Parts:
+    """Parts of the work, numbered, that processes forked after it take one at a time."""
+
+    def __init__(self, count: int) -> None:
+        self._count = count
+        self._next = multiprocessing.Value("i", 0)  # shared memory: seen by both
+
+    def take(self) -> Iterator[int]:
+        while True:
+            with self._next.get_lock():
+                part = self._next.value
+                self._next.value += 1
+            if part >= self._count:
+                return
+            yield part
 
 
 @contextlib.contextmanager

@@ -31,10 +31,33 @@ def write_open_data(
     and each weekly activity's calendar file, through ``outputs`` when a build records
     what each file is made from (:mod:`entries.outputs`)."""
     out = outputs or Outputs(output, directory)
+    for part in open_data_parts(directory, base_url, title, pages):
+        part(out)
+
+
+def open_data_parts(
+    directory: Directory, base_url: str, title: str, pages: list[str]
+) -> list[Callable[[Outputs], None]]:
+    """The open data in three parts of about the same work, each writing its files
+    through the ``Outputs`` it is given, so that two processes can share them."""
     listed = directory.listed_activities()
     providers = [p for p in directory.providers if p.listed_activities]
-    _records(out, "services", listed, lambda a, d: oruk.service(a, d, base_url))
-    _records(out, "organizations", providers, lambda p, d: oruk.organization(p, base_url))
+
+    def services(out: Outputs) -> None:
+        _records(out, "services", listed, lambda a, d: oruk.service(a, d, base_url))
+
+    def calendars(out: Outputs) -> None:
+        write_calendars(directory, out, base_url, title)
+
+    def the_rest(out: Outputs) -> None:
+        _records(out, "organizations", providers, lambda p, d: oruk.organization(p, base_url))
+        _the_rest(out, base_url, title, pages)
+
+    return [services, calendars, the_rest]
+
+
+def _the_rest(out: Outputs, base_url: str, title: str, pages: list[str]) -> None:
+    """The small files: the taxonomies, the data's index, the tables, sitemap and feed."""
     out.file("data/taxonomies.json", lambda d: _json(oruk.page([oruk.taxonomy(d, base_url)])))
     out.file(
         "data/taxonomy_terms.json",
@@ -65,7 +88,6 @@ def write_open_data(
     out.file("data/provision.csv", provision_csv)
     out.file("sitemap.xml", lambda d: sitemap(site_urls(d, pages), base_url))
     out.file("feeds/activities.atom", lambda d: atom_feed(d, base_url, title))
-    write_calendars(directory, out, base_url, title)
 
 
 def _records(

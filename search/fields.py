@@ -5,18 +5,74 @@ from __future__ import annotations
 import functools
 import itertools
 import unicodedata
+from collections.abc import Iterator
+from typing import Any
 
 from whoosh import fields
 from whoosh.analysis import (
     STOP_WORDS,
     CharsetFilter,
+    CompositeAnalyzer,
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
     StopFilter,
+    Token,
 )
 from whoosh.analysis.tokenizers import default_pattern
 from whoosh.lang.porter import stem
+
+_STOPPED = object()  # a word that gives no term
+_REMEMBERED = 200_000  # words whose terms an analyzer keeps (far more than a directory uses)
+
+
+class QuickAnalyzer(CompositeAnalyzer):
+    """A tokenizer and filters, as Whoosh chains them, that index the same terms quicker.
+
+    Each filter changes one word at a time, so the term a word gives (or that it gives
+    none) is worked out once, through the filters, and remembered: indexing then costs a
+    look-up a word, not a pass through each filter (a third of the time indexing took).
+    Anything but indexing (a query, positions, highlighting) goes the usual way. The
+    index keeps its schema, so this class keeps its name and module."""
+
+    def __init__(self, *items: Any) -> None:
+        super().__init__(*items)
+        self._terms: dict[str, object] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_terms"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._terms = {}
+
+    def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
+        plain = not any(kwargs.get(k) for k in ("positions", "chars", "keeporiginal", "no_morph"))
+        usual = kwargs.get("removestops", True) and kwargs.get("tokenize", True)
+        if kwargs.get("mode") == "index" and plain and usual:
+            return self._indexed(value, kwargs)
+        return super().__call__(value, **kwargs)
+
+    def _indexed(self, value: str, kwargs: dict[str, Any]) -> Iterator[Token]:
+        terms, token = self._terms, Token(**kwargs)
+        for match in self.items[0].expression.finditer(value):
+            word = match.group(0)
+            term = terms.get(word)
+            if term is None:
+                if len(terms) >= _REMEMBERED:  # a service asked for ever new words
+                    terms.clear()
+                term = terms[word] = self._term(word, kwargs)
+            if term is not _STOPPED:
+                token.text, token.boost, token.stopped = term, 1.0, False
+                yield token
+
+    def _term(self, word: str, kwargs: dict[str, Any]) -> object:
+        token = Token(**kwargs)
+        token.text, token.boost, token.stopped = word, 1.0, False
+        stream: Iterator[Token] = iter([token])
+        for item in self.items[1:]:
+            stream = item(stream)
+        return next((t.text for t in stream if not t.stopped), _STOPPED)
 
 
 def _latin_accents() -> dict[int, str]:
@@ -31,7 +87,7 @@ def _latin_accents() -> dict[int, str]:
 
 
 ACCENTS = _latin_accents()
-STEMMED = (
+STEMMED = QuickAnalyzer(
     RegexTokenizer() | LowercaseFilter() | CharsetFilter(ACCENTS) | StopFilter() | StemFilter()
 )
 
@@ -50,7 +106,7 @@ def _stem(word: str) -> str:
 
 
 # Whole words as written (lower-cased, accents folded), for "did you mean" suggestions.
-WORDS = (
+WORDS = QuickAnalyzer(
     RegexTokenizer()
     | LowercaseFilter()
     | CharsetFilter(ACCENTS)
@@ -72,7 +128,7 @@ PAIRS = "pairs"
 
 def word_pairs(text: str) -> list[str]:
     """``"Health walks in the park"`` → ``["health_walk", "walk_park"]``: stop words skipped."""
-    stems = [token.text for token in STEMMED(text)]
+    stems = [token.text for token in STEMMED(text, mode="index")]
     return [f"{a}_{b}" for a, b in itertools.pairwise(stems)]
 
 

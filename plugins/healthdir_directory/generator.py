@@ -90,16 +90,17 @@ class DirectoryGenerator(Generator):
             )
 
     def generate_output(self, writer: Any) -> None:
-        self.writer = writer
         self.outputs = self.settings.get(OUTPUTS) or Outputs(Path(self.output_path), self.directory)
         # Every page once in each language: the first at the site's root, the others
         # under their own folder (/bn/, /ur/…), each with the footer in that language.
         for language in self.context["languages"]:
             with i18n.use(language):
                 self.context.update(theme.language_values(self.settings, language))
-                self.context["footer_html"] = Markup(
-                    self.get_template("partials/footer").render(self.context)
-                )
+                # The header and footer are the same on every page of a language.
+                for part in ("header", "footer"):
+                    self.context[f"{part}_html"] = Markup(
+                        self.get_template(f"partials/{part}").render(self.context)
+                    )
                 self._pages_in(language)
         if not self.settings.get(OPEN_DATA_WRITTEN):  # `healthdir build` writes it alongside
             write_open_data(
@@ -205,13 +206,9 @@ class DirectoryGenerator(Generator):
         save_as = f"{self.prefix}{save_as}"
         if self.outputs.reuse(save_as, uses, reading.reads):
             return
-        self.writer.write_file(
-            save_as,
-            self.get_template(template),
-            self.context,
-            url=url,
-            page_url=url,
-            directory=reading,
-            **values,
+        # Rendered and written here rather than by Pelican's writer, which copies the
+        # whole context and checks the path again for each of thousands of pages.
+        text = self.get_template(template).render(
+            self.context, url=url, page_url=url, directory=reading, **values
         )
-        self.outputs.record(save_as, uses, reading.reads)
+        self.outputs.write(save_as, text, uses, reading.reads)
