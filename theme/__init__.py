@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 from jinja2 import (
@@ -20,7 +21,7 @@ from markupsafe import Markup
 
 from entries import i18n
 from entries.formatting import jinja_filters
-from entries.model import Activity
+from entries.model import Activity, Provider
 from entries.summary import ActivitySummary, summarise
 from open_data.web import json_ld
 from search.facets import Filters, facet_options
@@ -57,7 +58,7 @@ def configure(env: Environment, loader: BaseLoader) -> None:
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(jinja_filters())
-    env.filters.update(summary=_summary, json_ld=json_ld, once=_once)
+    env.filters.update(summary=_summary, json_ld=json_ld, once_each=_once_each)
     env.globals["js_enabled_script"] = Markup(JS_ENABLED_SCRIPT)
     env.globals["filter_options"] = _filter_options
     env.filters["language_name"] = i18n.language_name
@@ -86,20 +87,30 @@ def _summary(context: Context, activity: Activity) -> ActivitySummary:
 
 
 @pass_context
-def _once(context: Context, activity: Activity, macro: Macro, *args: Any) -> Markup:
-    """``activity | once(activity_item, 3, true)``: the macro for the activity's summary,
+def _once_each(
+    context: Context, items: Iterable[Activity | Provider], macro: Macro, *args: Any,
+    prefix: str = "", suffix: str = "",
+) -> Markup:  # fmt: skip
+    """``activities | once_each(activity_item, 3, true)``: the macro for each activity's
+    summary (or each provider), joined, each between ``prefix`` and ``suffix``. Each is
     made once per build when the build keeps its ``fragments`` (a dictionary in the
-    context, as the Pelican plugin does): each activity is listed on several pages, and
-    thousands are listed on a topic page."""
+    context, as the Pelican plugin does): an activity is listed on several pages, and
+    thousands are listed on a topic page, which is then only a join of known pieces."""
     fragments = context.get("fragments")
     language = i18n.current()
-    key = "|".join(map(str, (language.code if language else "", activity.url, *args)))
-    if fragments is None or key not in fragments:
-        made = macro(_summary(context, activity), *args)
-        if fragments is None:
-            return made
-        fragments[key] = str(made)  # plain text: a build keeps it for the next
-    return Markup(fragments[key])
+    code, tail = (language.code if language else ""), "".join(f"|{arg}" for arg in args)
+    parts = []
+    for item in items:
+        key = f"{code}|{item.url}{tail}"
+        if fragments is None or key not in fragments:
+            shown = _summary(context, item) if isinstance(item, Activity) else item
+            made = str(macro(shown, *args))
+            if fragments is None:
+                parts.append(f"{prefix}{made}{suffix}")
+                continue
+            fragments[key] = made  # plain text: a build keeps it for the next
+        parts.append(f"{prefix}{fragments[key]}{suffix}")
+    return Markup("".join(parts))
 
 
 @pass_context
