@@ -167,6 +167,11 @@ class Outputs:
                 return published.read()
         return text
 
+    def unchanged(self, slug: str) -> bool:
+        """Whether provider ``slug`` is as the published site was made from it (never, in
+        a build that takes nothing from a published site)."""
+        return self.previous is not None and slug not in self.previous.changed
+
     def published(self, path: str) -> str | None:
         """The published site's ``path`` as text, when this build takes files from one and
         it has that file."""

@@ -23,7 +23,6 @@ import json
 import marshal
 import os
 import sys
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,6 +34,7 @@ from typing import Any, TypeVar
 
 from entries import Directory
 from entries.outputs import Made, Previous
+from theme import Fragments
 
 T = TypeVar("T")
 STATE_FILE = "build-state.json"
@@ -221,24 +221,6 @@ def state_after(
         },
         made=dict(made),
     )
-
-
-class Fragments(dict[str, str]):
-    """The list items a build makes (the theme's ``once``, by key), noting which more than
-    one page asked for: those, and those kept from the last build, are worth keeping for
-    the next. An item shown on its provider's page alone is not: that page is made again
-    only when the provider changes, and the item with it."""
-
-    def __init__(self, kept: Mapping[str, str] | None = None) -> None:
-        super().__init__(kept or {})
-        self._asked = Counter(dict.fromkeys(self, 2))
-
-    def __getitem__(self, key: str) -> str:
-        self._asked[key] += 1
-        return super().__getitem__(key)
-
-    def shared(self) -> dict[str, str]:
-        return {key: html for key, html in self.items() if self._asked[key] > 1}
 
 
 def folder_identity(folder: Path) -> tuple[int, int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from jinja2 import (
@@ -84,6 +84,27 @@ def _summary(context: Context, activity: Activity) -> ActivitySummary:
     """``activity | summary``: what the ``activity_item`` macro shows, and the card "Add
     to my list" keeps."""
     return summarise(activity, context["site"].locality_name(activity.locality))
+
+
+class Fragments(dict[str, str]):
+    """The list items a build makes (``once_each``, by key), noting which a page made from
+    more than one provider asked for (``shared_page`` set while it is made): those, and
+    those kept from the last build, are worth keeping for the next, as such a page is made
+    again whenever any of its providers changes. An item shown on its provider's page alone
+    is not: that page is made again only when the provider changes, and the item with it."""
+
+    def __init__(self, kept: Mapping[str, str] | None = None) -> None:
+        super().__init__(kept or {})
+        self._worth = set(self)
+        self.shared_page = False
+
+    def __getitem__(self, key: str) -> str:
+        if self.shared_page:
+            self._worth.add(key)
+        return super().__getitem__(key)
+
+    def shared(self) -> dict[str, str]:
+        return {key: html for key, html in self.items() if key in self._worth}
 
 
 @pass_context
