@@ -95,12 +95,16 @@ def providers_in(value: object) -> frozenset[str]:
     stack = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, Activity):
+        kind = type(item)
+        if kind is list and item and type(item[0]) is Activity:  # a page's list, quickly
+            found.update(a.provider.slug for a in item if type(a) is Activity)
+            stack.extend(a for a in item if type(a) is not Activity)
+        elif isinstance(item, Activity):
             found.add(item.provider.slug)
         elif isinstance(item, Provider):
             found.add(item.slug)
-        elif isinstance(item, Mapping):
-            stack.extend(item.values())
+        elif kind is dict or isinstance(item, Mapping):
+            stack.extend(item.values())  # type: ignore[attr-defined]
         elif isinstance(item, list | tuple | set | frozenset):
             stack.extend(item)
     return frozenset(found)
@@ -127,12 +131,14 @@ class Outputs:
         """Keep ``path`` as the published site has it if it would come out the same, and
         say so; otherwise make room for it to be made."""
         before = self.previous.made.get(path) if self.previous else None
+        reads = frozenset(reads)
         if (
             before is not None
-            and self.previous.still_true(before, uses, frozenset(reads))  # type: ignore[union-attr]
+            and self.previous.still_true(before, uses, reads)  # type: ignore[union-attr]
             and (self.present.get(path) == before.gen or self._link(path))
         ):
-            self.made[path] = Made(uses, before.reads | frozenset(reads), before.gen)
+            same = before.uses == uses and reads <= before.reads  # most: kept as it was
+            self.made[path] = before if same else Made(uses, before.reads | reads, before.gen)
             return True
         if path in self.present:
             _unlink(self.folder / path)

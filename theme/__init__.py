@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from jinja2 import (
@@ -98,10 +98,10 @@ class Fragments(dict[str, str]):
         self._worth = set(self)
         self.shared_page = False
 
-    def __getitem__(self, key: str) -> str:
+    def asked(self, keys: Iterable[str]) -> None:
+        """Note that the page being made lists the items of ``keys``."""
         if self.shared_page:
-            self._worth.add(key)
-        return super().__getitem__(key)
+            self._worth.update(keys)
 
     def shared(self) -> dict[str, str]:
         return {key: html for key, html in self.items() if key in self._worth}
@@ -109,7 +109,7 @@ class Fragments(dict[str, str]):
 
 @pass_context
 def _once_each(
-    context: Context, items: Iterable[Activity | Provider], macro: Macro, *args: Any,
+    context: Context, items: Sequence[Activity | Provider], macro: Macro, *args: Any,
     prefix: str = "", suffix: str = "",
 ) -> Markup:  # fmt: skip
     """``activities | once_each(activity_item, 3, true)``: the macro for each activity's
@@ -117,20 +117,22 @@ def _once_each(
     made once per build when the build keeps its ``fragments`` (a dictionary in the
     context, as the Pelican plugin does): an activity is listed on several pages, and
     thousands are listed on a topic page, which is then only a join of known pieces."""
-    fragments = context.get("fragments")
+    fragments: Fragments | None = context.get("fragments")
     language = i18n.current()
     code, tail = (language.code if language else ""), "".join(f"|{arg}" for arg in args)
+    keys = [f"{code}|{item.url}{tail}" for item in items]
+    known = fragments.get if fragments is not None else {}.get
     parts = []
-    for item in items:
-        key = f"{code}|{item.url}{tail}"
-        if fragments is None or key not in fragments:
+    for item, key in zip(items, keys, strict=True):
+        made = known(key)
+        if made is None:
             shown = _summary(context, item) if isinstance(item, Activity) else item
             made = str(macro(shown, *args))
-            if fragments is None:
-                parts.append(f"{prefix}{made}{suffix}")
-                continue
-            fragments[key] = made  # plain text: a build keeps it for the next
-        parts.append(f"{prefix}{fragments[key]}{suffix}")
+            if fragments is not None:
+                fragments[key] = made  # plain text: a build keeps it for the next
+        parts.append(f"{prefix}{made}{suffix}")
+    if fragments is not None:
+        fragments.asked(keys)
     return Markup("".join(parts))
 
 
