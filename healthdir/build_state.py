@@ -309,13 +309,16 @@ def inputs_fingerprint(
 def _hash_folder(
     digest: Any, folder: Path, skip: Path | None = None, suffixes: set[str] | None = None
 ) -> None:
-    for path in sorted(folder.rglob("*")):
-        if "__pycache__" in path.parts or not path.is_file():
-            continue
-        if (skip and path.is_relative_to(skip)) or (suffixes and path.suffix not in suffixes):
-            continue
-        digest.update(str(path.relative_to(folder)).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    """Hash each file in ``folder`` and its name; the folder ``skip`` is not even listed
+    (listing the 10,000 provider files it skipped took a second)."""
+    found = []
+    for parent, folders, names in os.walk(folder, followlinks=True):
+        folders[:] = [f for f in folders if f != "__pycache__" and Path(parent, f) != skip]
+        found += [Path(parent, n) for n in names if not suffixes or Path(n).suffix in suffixes]
+    for path in sorted(found, key=str):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
 
 
 def _plain(value: Any) -> Any:

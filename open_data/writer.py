@@ -17,6 +17,7 @@ from open_data.web import atom_feed, site_urls, sitemap
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 _CONTENTS = '"contents": [\n'  # where a page of all records lists them, one a line
 _ID = '{"id": "'  # how each record starts
+_BETWEEN = ",\n"  # what is between two records
 T = TypeVar("T", Activity, Provider)
 
 
@@ -80,46 +81,68 @@ def _records(
     """``<kind>.json`` (one page of all records) and ``<kind>/<id>.json`` (each record).
 
     Each record is encoded once, in its own file, and the page is assembled from the same
-    text, one record a line. A record that has not changed is taken from the published
-    page of all records (one file read, not one for each record: 20,000 of them at 10,000
-    providers).
+    text, one record a line. Records that have not changed are taken from the published
+    page of all records (one file read, not one for each record: 20,000 of them at
+    10,000 providers), as whole runs of the records that follow each other there.
     """
-    published = records_in(out.published(f"data/{kind}.json"))
-    texts = []
+    published = out.published(f"data/{kind}.json") or ""
+    spans = records_in(published)
+    pieces: list[str] = []  # records, or runs of them, to join with ",\n"
+    run: tuple[int, int] | None = None  # the run of published records being taken
     for item in items:
         record_id = _record_id(item)
-        path, known = f"data/{kind}/{record_id}.json", published.get(record_id)
-        if known is None or not out.reuse(path, providers_in(item)):
-            known = out.text(
-                path, lambda d, item=item: json.dumps(record(item, d), ensure_ascii=False), item
-            )
-        texts.append(known)
+        path, span = f"data/{kind}/{record_id}.json", spans.get(record_id)
+        if span is not None and out.reuse(path, providers_in(item)):
+            if run is not None and run[1] + len(_BETWEEN) == span[0]:  # the next one there
+                run = (run[0], span[1])
+                continue
+            if run is not None:
+                pieces.append(published[run[0] : run[1]])
+            run = span
+            continue
+        if run is not None:
+            pieces.append(published[run[0] : run[1]])
+            run = None
+        text = out.text(
+            path, lambda d, item=item: json.dumps(record(item, d), ensure_ascii=False), item
+        )
+        pieces.append(text)
+    if run is not None:
+        pieces.append(published[run[0] : run[1]])
+    del published, spans
     wrapper = json.dumps(
         oruk.page([])
-        | {"contents": None, "size": len(texts), "total_items": len(texts), "empty": not texts}
+        | {"contents": None, "size": len(items), "total_items": len(items), "empty": not items}
     )
-    contents = _CONTENTS + ",\n".join(texts) + "\n]" if texts else '"contents": []'
+    head, tail = wrapper.split('"contents": null')
     out.file(
         f"data/{kind}.json",
-        lambda d: wrapper.replace('"contents": null', contents),
+        lambda d: (
+            "".join([head, _CONTENTS, _BETWEEN.join(pieces), "\n]", tail])
+            if pieces
+            else wrapper.replace('"contents": null', '"contents": []')
+        ),
         uses=items,
     )
 
 
-def records_in(page: str | None) -> dict[str, str]:
-    """Each record's text in a page of all records (as :func:`_records` writes it), by
-    id; nothing if the page is not one. A record is one line: JSON text has no line
-    break of its own, so the lines are the records."""
-    start = page.find(_CONTENTS) if page else -1
-    end = page.find("\n]", start) if page and start >= 0 else -1
-    if end < 0:
+def records_in(page: str | None) -> dict[str, tuple[int, int]]:
+    """Where each record's text is in a page of all records (as :func:`_records` writes
+    it), by id; nothing if the page is not one. A record is one line: JSON text has no
+    line break of its own, so the lines are the records."""
+    if not page or (start := page.find(_CONTENTS)) < 0 or (end := page.find("\n]", start)) < 0:
         return {}
-    records: dict[str, str] = {}
-    for text in page[start + len(_CONTENTS) : end].split(",\n"):  # type: ignore[index]
-        if not (text.startswith(_ID) and text.endswith("}")):
+    spans: dict[str, tuple[int, int]] = {}
+    at = start + len(_CONTENTS)
+    while True:
+        stop = page.find(_BETWEEN, at, end)
+        stop = end if stop < 0 else stop
+        if not page.startswith(_ID, at) or page[stop - 1] != "}":
             return {}
-        records[text[len(_ID) : text.index('"', len(_ID))]] = text
-    return records
+        spans[page[at + len(_ID) : page.index('"', at + len(_ID))]] = (at, stop)
+        if stop == end:
+            return spans
+        at = stop + len(_BETWEEN)
 
 
 def _record_id(item: Activity | Provider) -> str:
