@@ -160,9 +160,12 @@ class Outputs:
         """Note a file just made (by someone else, such as Pelican's writer)."""
         self.made[path] = Made(uses, frozenset(reads), self.gen)
 
-    def file(self, path: str, make: Callable[[Directory], str], uses: object = ()) -> None:
+    def file(
+        self, path: str, make: Callable[[Directory], str | Iterable[str]], uses: object = ()
+    ) -> None:
         """Write ``make(directory)`` to ``path``, made from ``uses``, unless the published
-        file would do."""
+        file would do. ``make`` may give the text in parts, written one by one: a page of
+        all records need never be in memory whole (at 10,000 providers, 90 MB of text)."""
         self._file(path, make, uses)
 
     def text(self, path: str, make: Callable[[Directory], str], uses: object = ()) -> str:
@@ -189,7 +192,9 @@ class Outputs:
         except FileNotFoundError:
             return None
 
-    def _file(self, path: str, make: Callable[[Directory], str], uses: object) -> str | None:
+    def _file(
+        self, path: str, make: Callable[[Directory], str | Iterable[str]], uses: object
+    ) -> str | None:
         slugs = providers_in(uses)
         if self.reuse(path, slugs):
             return None
@@ -198,9 +203,12 @@ class Outputs:
         target = self.folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                handle.writelines(text)
         self.record(path, slugs, reading.reads)
-        return text
+        return text if isinstance(text, str) else None
 
 
 def remove_stale(folder: Path, present: Iterable[str], made: Mapping[str, Made]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -80,14 +80,33 @@ def _records(
 ) -> None:
     """``<kind>.json`` (one page of all records) and ``<kind>/<id>.json`` (each record).
 
-    Each record is encoded once, in its own file, and the page is assembled from the same
-    text, one record a line. Records that have not changed are taken from the published
-    page of all records (one file read, not one for each record: 20,000 of them at
-    10,000 providers), as whole runs of the records that follow each other there.
+    Each record is encoded once, in its own file, and the page is written from the same
+    text as it goes, one record a line. Records that have not changed are taken from
+    the published page of all records (one file read, not one for each record: 20,000
+    of them at 10,000 providers), as whole runs of the records that follow each other
+    there.
     """
     published = out.published(f"data/{kind}.json") or ""
+    pieces = _pieces(out, kind, items, record, published)
+    wrapper = json.dumps(
+        oruk.page([])
+        | {"contents": None, "size": len(items), "total_items": len(items), "empty": not items}
+    )
+    head, tail = wrapper.split('"contents": null')
+    out.file(f"data/{kind}.json", lambda d: _page(head, pieces, tail), uses=items)
+    for _ in pieces:  # the published page was taken: its records are, one by one
+        pass
+
+
+def _pieces(
+    out: Outputs,
+    kind: str,
+    items: Sequence[T],
+    record: Callable[[T, Directory], dict[str, Any]],
+    published: str,
+) -> Iterator[str]:
+    """Each record's text, or runs of them as published, each file written or taken."""
     spans = records_in(published)
-    pieces: list[str] = []  # records, or runs of them, to join with ",\n"
     run: tuple[int, int] | None = None  # the run of published records being taken
     for item in items:
         record_id = _record_id(item)
@@ -97,33 +116,28 @@ def _records(
                 run = (run[0], span[1])
                 continue
             if run is not None:
-                pieces.append(published[run[0] : run[1]])
+                yield published[run[0] : run[1]]
             run = span
             continue
         if run is not None:
-            pieces.append(published[run[0] : run[1]])
+            yield published[run[0] : run[1]]
             run = None
-        text = out.text(
+        yield out.text(
             path, lambda d, item=item: json.dumps(record(item, d), ensure_ascii=False), item
         )
-        pieces.append(text)
     if run is not None:
-        pieces.append(published[run[0] : run[1]])
-    del published, spans
-    wrapper = json.dumps(
-        oruk.page([])
-        | {"contents": None, "size": len(items), "total_items": len(items), "empty": not items}
-    )
-    head, tail = wrapper.split('"contents": null')
-    out.file(
-        f"data/{kind}.json",
-        lambda d: (
-            "".join([head, _CONTENTS, _BETWEEN.join(pieces), "\n]", tail])
-            if pieces
-            else wrapper.replace('"contents": null', '"contents": []')
-        ),
-        uses=items,
-    )
+        yield published[run[0] : run[1]]
+
+
+def _page(head: str, pieces: Iterator[str], tail: str) -> Iterator[str]:
+    first = next(pieces, None)
+    if first is None:
+        yield f'{head}"contents": []{tail}'
+        return
+    yield from (head, _CONTENTS, first)
+    for piece in pieces:
+        yield from (_BETWEEN, piece)
+    yield from ("\n]", tail)
 
 
 def records_in(page: str | None) -> dict[str, tuple[int, int]]:
