@@ -321,7 +321,7 @@ def _provider_files(paths: list[Path], problems: list[Problem]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.glob("*.yaml") if p.is_file())
+            files += sorted((p for p in path.glob("*.yaml") if p.is_file()), key=str)
             problems += [
                 Problem(display_path(p), 0, "file name", f"rename it to {p.stem}.yaml")
                 for p in sorted(path.glob("*.yml"))

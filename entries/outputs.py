@@ -95,12 +95,16 @@ def providers_in(value: object) -> frozenset[str]:
     stack = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, Activity):
+        kind = type(item)
+        if kind is list and item and type(item[0]) is Activity:  # a page's list, quickly
+            found.update(a.provider.slug for a in item if type(a) is Activity)
+            stack.extend(a for a in item if type(a) is not Activity)
+        elif isinstance(item, Activity):
             found.add(item.provider.slug)
         elif isinstance(item, Provider):
             found.add(item.slug)
-        elif isinstance(item, Mapping):
-            stack.extend(item.values())
+        elif kind is dict or isinstance(item, Mapping):
+            stack.extend(item.values())  # type: ignore[attr-defined]
         elif isinstance(item, list | tuple | set | frozenset):
             stack.extend(item)
     return frozenset(found)
@@ -128,12 +132,14 @@ class Outputs:
         """Keep ``path`` as the published site has it if it would come out the same, and
         say so; otherwise make room for it to be made."""
         before = self.previous.made.get(path) if self.previous else None
+        reads = frozenset(reads)
         if (
             before is not None
-            and self.previous.still_true(before, uses, frozenset(reads))  # type: ignore[union-attr]
+            and self.previous.still_true(before, uses, reads)  # type: ignore[union-attr]
             and (self.present.get(path) == before.gen or self._link(path))
         ):
-            self.made[path] = Made(uses, before.reads | frozenset(reads), before.gen)
+            same = before.uses == uses and reads <= before.reads  # most: kept as it was
+            self.made[path] = before if same else Made(uses, before.reads | reads, before.gen)
             return True
         if path in self.present:
             _unlink(self.folder / path)
@@ -166,9 +172,12 @@ class Outputs:
             handle.write(text.encode())
         self.record(path, uses, reads)
 
-    def file(self, path: str, make: Callable[[Directory], str], uses: object = ()) -> None:
+    def file(
+        self, path: str, make: Callable[[Directory], str | Iterable[str]], uses: object = ()
+    ) -> None:
         """Write ``make(directory)`` to ``path``, made from ``uses``, unless the published
-        file would do."""
+        file would do. ``make`` may give the text in parts, written one by one: a page of
+        all records need never be in memory whole (at 10,000 providers, 90 MB of text)."""
         self._file(path, make, uses)
 
     def text(self, path: str, make: Callable[[Directory], str], uses: object = ()) -> str:
@@ -178,6 +187,11 @@ class Outputs:
             with open(self.folder / path, encoding="utf-8", newline="") as published:
                 return published.read()
         return text
+
+    def unchanged(self, slug: str) -> bool:
+        """Whether provider ``slug`` is as the published site was made from it (never, in
+        a build that takes nothing from a published site)."""
+        return self.previous is not None and slug not in self.previous.changed
 
     def published(self, path: str) -> str | None:
         """The published site's ``path`` as text, when this build takes files from one and
@@ -190,7 +204,9 @@ class Outputs:
         except FileNotFoundError:
             return None
 
-    def _file(self, path: str, make: Callable[[Directory], str], uses: object) -> str | None:
+    def _file(
+        self, path: str, make: Callable[[Directory], str | Iterable[str]], uses: object
+    ) -> str | None:
         slugs = providers_in(uses)
         if self.reuse(path, slugs):
             return None
@@ -199,9 +215,12 @@ class Outputs:
         target = self.folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                handle.writelines(text)
         self.record(path, slugs, reading.reads)
-        return text
+        return text if isinstance(text, str) else None
 
 
 def remove_stale(folder: Path, present: Iterable[str], made: Mapping[str, Made]) -> None:

@@ -33,8 +33,11 @@ def display_path(path: Path | str) -> str:
     """The path as a volunteer typed it: relative to the current folder when inside it."""
     path = Path(path)
     try:
-        inside = path.is_absolute() and _inside(str(path.parent), os.getcwd())
-        return os.path.relpath(path) if inside else str(path)
+        cwd = os.getcwd()
+        if not (path.is_absolute() and _inside(str(path.parent), cwd)):
+            return str(path)
+        folder = _relative(str(path.parent), cwd)
+        return path.name if folder == os.curdir else os.path.join(folder, path.name)
     except ValueError:
         return str(path)
 
@@ -44,6 +47,12 @@ def _inside(folder: str, cwd: str) -> bool:
     """Whether ``folder`` is in ``cwd``: asked once per folder, not for each of its files
     (resolving a path is most of the time it takes to show 10,000 of them)."""
     return Path(folder).resolve().is_relative_to(Path(cwd).resolve())
+
+
+@functools.lru_cache(maxsize=64)
+def _relative(folder: str, cwd: str) -> str:
+    """``folder`` from ``cwd``: worked out once per folder, like :func:`_inside`."""
+    return os.path.relpath(folder, cwd)
 
 
 def field_path(parts: tuple[str | int, ...]) -> str:

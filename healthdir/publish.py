@@ -40,7 +40,6 @@ from entries.outputs import Made, Outputs, Previous, remove_stale
 from entries.site_settings import NoPublicAddress, public_url, site_path, site_settings
 from healthdir.build_state import (
     BuildState,
-    Fragments,
     digest,
     folder_identity,
     inputs_fingerprint,
@@ -56,6 +55,7 @@ from plugins.healthdir_directory import (
     PRELOADED,
 )
 from search import update_index, write_index
+from theme import Fragments
 
 # Fewer provider files than this to check are checked here: a second process costs more.
 SHARED_CHECKS = 100

@@ -44,9 +44,9 @@ ESCAPES = (("\\", "\\\\"), (";", "\\;"), (",", "\\,"), ("\r\n", "\\n"), ("\n", "
 def write_calendars(directory: Directory, outputs: Outputs, base_url: str, title: str) -> None:
     """One ``.ics`` file per listed activity that has a calendar (``calendar_url``)."""
     for activity in directory.listed_activities():
-        if activity.calendar_url:
+        if path := activity.calendar_url:
             outputs.file(
-                activity.calendar_url,
+                path,
                 lambda d, a=activity: calendar(a, d, base_url, title),
                 uses=activity,
             )

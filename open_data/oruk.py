@@ -10,6 +10,7 @@ same from build to build.
 from __future__ import annotations
 
 import functools
+import hashlib
 import uuid
 from typing import Any
 
@@ -17,7 +18,7 @@ from entries import Activity, Directory, Provider
 from entries.formatting import label
 
 TAXONOMY_NAME = "Self-management domains"
-_NAMESPACE = uuid.UUID("6f1c2a52-52b8-4d0e-9a51-4b9d7f7c0b6e")
+_NAMESPACE_BYTES = uuid.UUID("6f1c2a52-52b8-4d0e-9a51-4b9d7f7c0b6e").bytes
 # Our day ids -> the iCalendar days HSDS schedules use.
 BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
 
@@ -25,8 +26,13 @@ BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat":
 @functools.lru_cache(maxsize=1 << 17)
 def uid(*parts: str) -> str:
     """A stable UUID for a record, from what it is and where it comes from (each worked
-    out once a build: every record and calendar of an activity names its ids)."""
-    return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
+    out once a build: every record and calendar of an activity names its ids). The
+    UUID 5 worked out directly, as :func:`uuid.uuid5` does, at a third of its cost."""
+    name = hashlib.sha1(_NAMESPACE_BYTES + "/".join(parts).encode(), usedforsecurity=False)
+    raw = bytearray(name.digest()[:16])
+    raw[6], raw[8] = (raw[6] & 0x0F) | 0x50, (raw[8] & 0x3F) | 0x80  # version 5, RFC 4122
+    hexa = raw.hex()
+    return f"{hexa[:8]}-{hexa[8:12]}-{hexa[12:16]}-{hexa[16:20]}-{hexa[20:]}"
 
 
 def service_id(activity: Activity) -> str:

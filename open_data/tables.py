@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from entries import Directory
-from entries.model import ALL_LOCALITIES, FRESH
+from entries.model import ALL_LOCALITIES, FRESH, Activity
 from entries.text_safety import SafeCsvWriter
 
 ACTIVITY_COLUMNS = [
@@ -17,43 +19,79 @@ ACTIVITY_COLUMNS = [
 ]  # fmt: skip
 
 
-def activities_csv(directory: Directory, base_url: str) -> str:
-    """Every live activity, lists joined with "; ", as UTF-8 CSV."""
+def activities_csv(
+    directory: Directory, base_url: str, known: Mapping[str, str] | None = None
+) -> str:
+    """Every live activity, lists joined with "; ", as UTF-8 CSV. ``known`` gives rows
+    already made (of activities whose provider has not changed), by :func:`row_key`."""
     out = io.StringIO()
     writer = SafeCsvWriter(out)
     writer.writerow(ACTIVITY_COLUMNS)
+    known = known or {}
     for a in directory.listed_activities():
-        venue, contact = a.venue, a.contact
-        row = {
-            "provider": a.provider.slug,
-            "activity": a.slug,
-            "url": f"{base_url}/{a.url}",
-            "name": a.name,
-            "provider_name": a.provider.name,
-            "summary": a.summary,
-            "domains": "; ".join(a.domains),
-            "locality": a.locality,
-            "when": a.when,
-            "days": "; ".join(a.days),
-            "cost": a.cost,
-            "price": a.price,
-            "how_to_join": a.how_to_join,
-            "venue_name": venue.name if venue else "",
-            "address": venue.address if venue else "",
-            "postcode": venue.postcode if venue else "",
-            "delivery": "; ".join(a.delivery),
-            "languages": "; ".join(a.languages),
-            "accessibility": "; ".join(a.accessibility),
-            "age_min": "" if a.age_min is None else a.age_min,
-            "age_max": "" if a.age_max is None else a.age_max,
-            "phone": contact.phone,
-            "email": contact.email,
-            "website": contact.website,
-            "status": a.status,
-            "last_confirmed": a.provider.last_confirmed.isoformat(),
-        }
-        writer.writerow(row[column] for column in ACTIVITY_COLUMNS)
+        row = known.get(row_key(a.provider.slug, a.slug))
+        if row is None:
+            writer.writerow(_row(a, base_url))
+        else:
+            out.write(row)
     return out.getvalue()
+
+
+def row_key(provider_slug: str, activity_slug: str) -> str:
+    """What an activity's row starts with: its provider's slug and its own (slugs need
+    no quotes in a CSV)."""
+    return f"{provider_slug},{activity_slug}"
+
+
+def csv_rows(text: str | None) -> dict[str, str]:
+    """Each row of an activities CSV (as :func:`activities_csv` writes it), with its line
+    end, by :func:`row_key`; nothing if the text is not one. A line break inside a cell
+    is inside quotes, so a row ends at the first line end after an even number of them."""
+    lines = (text or "").split("\n")
+    if lines[0] != ",".join(ACTIVITY_COLUMNS) or lines[-1] != "":
+        return {}
+    rows: dict[str, str] = {}
+    start, quotes = 1, 0
+    for number in range(1, len(lines) - 1):
+        quotes += lines[number].count('"')
+        if quotes % 2 == 0:
+            row = "\n".join(lines[start : number + 1]) + "\n"
+            rows[",".join(row.split(",", 2)[:2])] = row
+            start, quotes = number + 1, 0
+    return rows if quotes == 0 else {}
+
+
+def _row(a: Activity, base_url: str) -> list[Any]:
+    venue, contact = a.venue, a.contact
+    row = {
+        "provider": a.provider.slug,
+        "activity": a.slug,
+        "url": f"{base_url}/{a.url}",
+        "name": a.name,
+        "provider_name": a.provider.name,
+        "summary": a.summary,
+        "domains": "; ".join(a.domains),
+        "locality": a.locality,
+        "when": a.when,
+        "days": "; ".join(a.days),
+        "cost": a.cost,
+        "price": a.price,
+        "how_to_join": a.how_to_join,
+        "venue_name": venue.name if venue else "",
+        "address": venue.address if venue else "",
+        "postcode": venue.postcode if venue else "",
+        "delivery": "; ".join(a.delivery),
+        "languages": "; ".join(a.languages),
+        "accessibility": "; ".join(a.accessibility),
+        "age_min": "" if a.age_min is None else a.age_min,
+        "age_max": "" if a.age_max is None else a.age_max,
+        "phone": contact.phone,
+        "email": contact.email,
+        "website": contact.website,
+        "status": a.status,
+        "last_confirmed": a.provider.last_confirmed.isoformat(),
+    }
+    return [row[column] for column in ACTIVITY_COLUMNS]
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
@@ -11,6 +12,7 @@ from entries import Activity, Directory
 from open_data.oruk import service_id
 
 ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 FEED_SIZE = 50
 
 
@@ -43,10 +45,16 @@ def site_urls(directory: Directory, pages: list[str]) -> list[str]:
 
 
 def sitemap(urls: list[str], base_url: str) -> str:
-    root = ET.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
-    for url in urls:
-        ET.SubElement(ET.SubElement(root, "url"), "loc").text = f"{base_url}/{url}"
-    return _xml(root)
+    """The sitemap, written out rather than built as a tree: at 10,000 providers it lists
+    30,000 pages, and ElementTree took a second to make and write them."""
+    if not urls:
+        return _xml(ET.Element("urlset", xmlns=SITEMAP))
+    entries = "".join(
+        f"  <url>\n    <loc>{escape(f'{base_url}/{url}')}</loc>\n  </url>\n" for url in urls
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="{SITEMAP}">\n{entries}</urlset>\n'
+    )
 
 
 def atom_feed(directory: Directory, base_url: str, title: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -11,11 +11,13 @@ from entries import Activity, Directory, Provider
 from entries.outputs import Outputs, providers_in
 from open_data import oruk
 from open_data.calendar import write_calendars
-from open_data.tables import activities_csv, provision_csv
+from open_data.tables import activities_csv, csv_rows, provision_csv
 from open_data.web import atom_feed, site_urls, sitemap
 
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
-_CONTENTS = '"contents": ['  # where a page of all records lists them
+_CONTENTS = '"contents": [\n'  # where a page of all records lists them, one a line
+_ID = '{"id": "'  # how each record starts
+_BETWEEN = ",\n"  # what is between two records
 T = TypeVar("T", Activity, Provider)
 
 
@@ -84,7 +86,9 @@ def _the_rest(out: Outputs, base_url: str, title: str, pages: list[str]) -> None
             }
         ),
     )
-    out.file("data/activities.csv", lambda d: activities_csv(d, base_url))
+    rows = csv_rows(out.published("data/activities.csv"))  # unchanged rows are kept
+    known = {key: row for key, row in rows.items() if out.unchanged(key.split(",")[0])}
+    out.file("data/activities.csv", lambda d: activities_csv(d, base_url, known))
     out.file("data/provision.csv", provision_csv)
     out.file("sitemap.xml", lambda d: sitemap(site_urls(d, pages), base_url))
     out.file("feeds/activities.atom", lambda d: atom_feed(d, base_url, title))
@@ -98,46 +102,83 @@ def _records(
 ) -> None:
     """``<kind>.json`` (one page of all records) and ``<kind>/<id>.json`` (each record).
 
-    Each record is encoded once, in its own file, and the page is assembled from the same
-    text. A record that has not changed is taken from the published page of all records
-    (one file read, not one for each record: 20,000 of them at 10,000 providers).
+    Each record is encoded once, in its own file, and the page is written from the same
+    text as it goes, one record a line. Records that have not changed are taken from
+    the published page of all records (one file read, not one for each record: 20,000
+    of them at 10,000 providers), as whole runs of the records that follow each other
+    there.
     """
-    published = records_in(out.published(f"data/{kind}.json"))
-    texts = []
-    for item in items:
-        record_id = _record_id(item)
-        path, known = f"data/{kind}/{record_id}.json", published.get(record_id)
-        if known is None or not out.reuse(path, providers_in(item)):
-            known = out.text(
-                path, lambda d, item=item: json.dumps(record(item, d), ensure_ascii=False), item
-            )
-        texts.append(known)
+    published = out.published(f"data/{kind}.json") or ""
+    pieces = _pieces(out, kind, items, record, published)
     wrapper = json.dumps(
         oruk.page([])
-        | {"contents": None, "size": len(texts), "total_items": len(texts), "empty": not texts}
+        | {"contents": None, "size": len(items), "total_items": len(items), "empty": not items}
     )
-    out.file(
-        f"data/{kind}.json",
-        lambda d: wrapper.replace('"contents": null', '"contents": [' + ",".join(texts) + "]"),
-        uses=items,
-    )
+    head, tail = wrapper.split('"contents": null')
+    out.file(f"data/{kind}.json", lambda d: _page(head, pieces, tail), uses=items)
+    for _ in pieces:  # the published page was taken: its records are, one by one
+        pass
 
 
-def records_in(page: str | None) -> dict[str, str]:
-    """Each record's text in a page of all records (as :func:`_records` writes it), by
-    id; nothing if the page is not one."""
-    if not page or (start := page.find(_CONTENTS)) < 0:
+def _pieces(
+    out: Outputs,
+    kind: str,
+    items: Sequence[T],
+    record: Callable[[T, Directory], dict[str, Any]],
+    published: str,
+) -> Iterator[str]:
+    """Each record's text, or runs of them as published, each file written or taken."""
+    spans = records_in(published)
+    run: tuple[int, int] | None = None  # the run of published records being taken
+    for item in items:
+        record_id = _record_id(item)
+        path, span = f"data/{kind}/{record_id}.json", spans.get(record_id)
+        if span is not None and out.reuse(path, providers_in(item)):
+            if run is not None and run[1] + len(_BETWEEN) == span[0]:  # the next one there
+                run = (run[0], span[1])
+                continue
+            if run is not None:
+                yield published[run[0] : run[1]]
+            run = span
+            continue
+        if run is not None:
+            yield published[run[0] : run[1]]
+            run = None
+        yield out.text(
+            path, lambda d, item=item: json.dumps(record(item, d), ensure_ascii=False), item
+        )
+    if run is not None:
+        yield published[run[0] : run[1]]
+
+
+def _page(head: str, pieces: Iterator[str], tail: str) -> Iterator[str]:
+    first = next(pieces, None)
+    if first is None:
+        yield f'{head}"contents": []{tail}'
+        return
+    yield from (head, _CONTENTS, first)
+    for piece in pieces:
+        yield from (_BETWEEN, piece)
+    yield from ("\n]", tail)
+
+
+def records_in(page: str | None) -> dict[str, tuple[int, int]]:
+    """Where each record's text is in a page of all records (as :func:`_records` writes
+    it), by id; nothing if the page is not one. A record is one line: JSON text has no
+    line break of its own, so the lines are the records."""
+    if not page or (start := page.find(_CONTENTS)) < 0 or (end := page.find("\n]", start)) < 0:
         return {}
-    records: dict[str, str] = {}
-    decoder, end = json.JSONDecoder(), start + len(_CONTENTS)
-    try:
-        while page[end] == "{":
-            record, after = decoder.raw_decode(page, end)
-            records[record["id"]] = page[end:after]
-            end = after + 1  # past the comma, or the closing bracket
-    except (ValueError, LookupError, TypeError):
-        return {}
-    return records
+    spans: dict[str, tuple[int, int]] = {}
+    at = start + len(_CONTENTS)
+    while True:
+        stop = page.find(_BETWEEN, at, end)
+        stop = end if stop < 0 else stop
+        if not page.startswith(_ID, at) or page[stop - 1] != "}":
+            return {}
+        spans[page[at + len(_ID) : page.index('"', at + len(_ID))]] = (at, stop)
+        if stop == end:
+            return spans
+        at = stop + len(_BETWEEN)
 
 
 def _record_id(item: Activity | Provider) -> str:

@@ -6,6 +6,7 @@ published site and index as they were."""
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -17,8 +18,10 @@ import pytest
 from conftest import GOOD_PROVIDER, HEALTHDIR, TODAY, write_provider
 from test_hardening import children
 
+from entries.text_safety import SafeCsvWriter
 from healthdir.build_state import STATE_FILE
 from healthdir.publish import build
+from open_data.tables import ACTIVITY_COLUMNS, csv_rows, row_key
 from open_data.writer import records_in
 from search import SearchIndex
 
@@ -254,6 +257,51 @@ def test_unchanged_records_are_read_from_the_published_page_of_all_records(built
     for kind in ("services", "organizations"):
         page = (data / f"{kind}.json").read_text(encoding="utf-8")
         own = {p.stem: p.read_text(encoding="utf-8") for p in (data / kind).glob("*.json")}
-        assert records_in(page) == own and len(own) == 3
+        assert {key: page[a:b] for key, (a, b) in records_in(page).items()} == own
+        assert len(own) == 3
         assert records_in(page[: len(page) // 2]) == {}  # not a whole page: none
     assert records_in("[]") == {} and records_in(None) == {}
+
+
+def test_unchanged_rows_are_read_from_the_published_csv(built: Path) -> None:
+    """An incremental build takes each unchanged activity's row from the published
+    ``activities.csv``: the rows are exactly the file, quotes and commas in cells and all."""
+    sung = CHOIR_FILE.replace(
+        "Walk our rescue dogs around Mill Park.", 'Sing "Jerusalem", and more.'
+    )
+    write_provider(built, "riverside-choir", sung)
+    build(built, built / "output", today=TODAY)
+    write_provider(built, "millbrook-walkers", WALKERS.replace("Mill Park", "Millbrook Park"))
+    build(built, built / "output", today=TODAY)  # the choir's row is taken as published
+    assert_same_as_full_build(built)
+
+    text = (built / "output/data/activities.csv").read_text(encoding="utf-8")
+    rows = csv_rows(text)
+    assert list(rows) == [
+        row_key("riverside-choir", "community-choir"),
+        row_key("anytown-cat-and-dog-shelter", "dog-walking-volunteers"),
+        row_key("millbrook-walkers", "health-walk"),
+    ]
+    assert '"Sing ""Jerusalem"", and more.' in rows["riverside-choir,community-choir"]
+    assert text.split("\n", 1)[0] + "\n" + "".join(rows.values()) == text
+    # A line break in a cell is inside its quotes, and the row goes on after it.
+    out = io.StringIO()
+    SafeCsvWriter(out).writerows([ACTIVITY_COLUMNS, ["a", "b", "Two\nlines, two"], ["c", "d", "x"]])
+    assert csv_rows(out.getvalue()) == {"a,b": 'a,b,"Two\nlines, two"\n', "c,d": "c,d,x\n"}
+    assert csv_rows(out.getvalue()[:-12]) == {}  # cut inside the quotes: not a whole file
+    assert csv_rows("name,summary\n") == {} and csv_rows(None) == {}  # not one of ours
+
+
+def test_runs_of_unchanged_records_are_spliced_around_a_changed_one(built: Path) -> None:
+    """With records before and after the one that changed, the page of all records is
+    the published runs of them around the new record, as a full build writes it."""
+    for number in range(6):
+        write_provider(built, f"group-{number}", group(f"Group {number}", f"Walk {number}", "befriending", "south", "2026-11-01"))  # fmt: skip
+    build(built, built / "output", today=TODAY)
+    services = built / "output/data/services"
+    before = {path.name: path.stat().st_ino for path in services.iterdir()}
+    write_provider(built, "group-3", group("Group 3", "Walk 3", "befriending", "south", "2026-11-02"))  # fmt: skip
+    build(built, built / "output", today=TODAY)
+    after = {path.name: path.stat().st_ino for path in services.iterdir()}
+    assert len([name for name in after if after[name] != before.get(name)]) == 1  # group 3's
+    assert_same_as_full_build(built)

@@ -7,6 +7,7 @@ import base64
 import functools
 import gettext
 import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from jinja2 import (
@@ -24,7 +25,7 @@ from markupsafe import Markup
 
 from entries import i18n
 from entries.formatting import jinja_filters
-from entries.model import Activity
+from entries.model import Activity, Provider
 from entries.summary import ActivitySummary, summarise
 from open_data.web import json_ld
 from search.facets import Filters, facet_options
@@ -64,7 +65,7 @@ def configure(env: Environment, loader: BaseLoader) -> None:
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters.update(jinja_filters())
-    env.filters.update(summary=_summary, json_ld=json_ld, once=_once)
+    env.filters.update(summary=_summary, json_ld=json_ld, once_each=_once_each)
     env.globals["js_enabled_script"] = Markup(JS_ENABLED_SCRIPT)
     env.globals["filter_options"] = _filter_options
     env.filters["language_name"] = i18n.language_name
@@ -131,21 +132,54 @@ def _summary(context: Context, activity: Activity) -> ActivitySummary:
     return summarise(activity, context["site"].locality_name(activity.locality))
 
 
+class Fragments(dict[str, str]):
+    """The list items a build makes (``once_each``, by key), noting which a page made from
+    more than one provider asked for (``shared_page`` set while it is made): those, and
+    those kept from the last build, are worth keeping for the next, as such a page is made
+    again whenever any of its providers changes. An item shown on its provider's page alone
+    is not: that page is made again only when the provider changes, and the item with it."""
+
+    def __init__(self, kept: Mapping[str, str] | None = None) -> None:
+        super().__init__(kept or {})
+        self._worth = set(self)
+        self.shared_page = False
+
+    def asked(self, keys: Iterable[str]) -> None:
+        """Note that the page being made lists the items of ``keys``."""
+        if self.shared_page:
+            self._worth.update(keys)
+
+    def shared(self) -> dict[str, str]:
+        return {key: html for key, html in self.items() if key in self._worth}
+
+
 @pass_context
-def _once(context: Context, activity: Activity, macro: Macro, *args: Any) -> Markup:
-    """``activity | once(activity_item, 3, true)``: the macro for the activity's summary,
+def _once_each(
+    context: Context, items: Sequence[Activity | Provider], macro: Macro, *args: Any,
+    prefix: str = "", suffix: str = "",
+) -> Markup:  # fmt: skip
+    """``activities | once_each(activity_item, 3, true)``: the macro for each activity's
+    summary (or each provider), joined, each between ``prefix`` and ``suffix``. Each is
     made once per build when the build keeps its ``fragments`` (a dictionary in the
-    context, as the Pelican plugin does): each activity is listed on several pages, and
-    thousands are listed on a topic page."""
-    fragments = context.get("fragments")
+    context, as the Pelican plugin does): an activity is listed on several pages, and
+    thousands are listed on a topic page, which is then only a join of known pieces."""
+    fragments: Fragments | None = context.get("fragments")
     language = i18n.current()
-    key = "|".join(map(str, (language.code if language else "", activity.url, *args)))
-    if fragments is None or key not in fragments:
-        made = macro(_summary(context, activity), *args)
-        if fragments is None:
-            return made
-        fragments[key] = str(made)  # plain text: a build keeps it for the next
-    return Markup(fragments[key])
+    code, tail = (language.code if language else ""), "".join(f"|{arg}" for arg in args)
+    keys = [f"{code}|{item.url}{tail}" for item in items]
+    known = fragments.get if fragments is not None else {}.get
+    parts = []
+    for item, key in zip(items, keys, strict=True):
+        made = known(key)
+        if made is None:
+            shown = _summary(context, item) if isinstance(item, Activity) else item
+            made = str(macro(shown, *args))
+            if fragments is not None:
+                fragments[key] = made  # plain text: a build keeps it for the next
+        parts.append(f"{prefix}{made}{suffix}")
+    if fragments is not None:
+        fragments.asked(keys)
+    return Markup("".join(parts))
 
 
 @pass_context

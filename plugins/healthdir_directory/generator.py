@@ -64,9 +64,13 @@ class DirectoryGenerator(Generator):
             domains=directory.domains,
             ALL_LOCALITIES=ALL_LOCALITIES,
             PUBLIC_URL=public_url(self.settings),
-            fragments=self.settings.get(FRAGMENTS, {}),
+            fragments=self._fragments(),
             languages=i18n.languages(self.settings),
         )
+
+    def _fragments(self) -> theme.Fragments:
+        handed = self.settings.get(FRAGMENTS)
+        return theme.Fragments() if handed is None else handed
 
     def _load(self) -> Directory:
         content = Path(self.settings["PATH"])
@@ -91,6 +95,11 @@ class DirectoryGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         self.outputs = self.settings.get(OUTPUTS) or Outputs(Path(self.output_path), self.directory)
+        # Each topic's and area's activities, worked out once: its page and its leaflet, in
+        # every language, list the same (a pass over every activity each).
+        d = self.directory
+        self.by_domain = {domain_id: d.by_domain(domain_id) for domain_id in d.domains}
+        self.by_locality = {place: d.by_locality(place) for place in d.site.localities}
         # Every page once in each language: the first at the site's root, the others
         # under their own folder (/bn/, /ur/…), each with the footer in that language.
         for language in self.context["languages"]:
@@ -123,7 +132,7 @@ class DirectoryGenerator(Generator):
                 "domain",
                 f"domains/{domain.id}/",
                 domain=domain,
-                groups=d.by_domain(domain.id),
+                groups=self.by_domain[domain.id],
             )
         self._page("localities/index.html", "localities", "localities/")
         for locality_id, name in d.site.localities.items():
@@ -133,7 +142,7 @@ class DirectoryGenerator(Generator):
                 f"localities/{locality_id}/",
                 locality_id=locality_id,
                 locality_name=name,
-                groups=d.by_locality(locality_id),
+                groups=self.by_locality[locality_id],
             )
         self._page("providers/index.html", "providers", "providers/", letters=d.providers_a_to_z())
         for provider in d.providers:
@@ -163,12 +172,12 @@ class DirectoryGenerator(Generator):
         self._page("easy-read/index.html", "easy_read", "easy-read/")
         for domain in d.domains.values():
             title = i18n.gettext("%(topic)s in %(area)s", topic=domain.title, area=d.site.area_name)
-            items = [a for group in d.by_domain(domain.id).values() for a in group]
+            items = [a for group in self.by_domain[domain.id].values() for a in group]
             self._page(f"leaflets/domains/{domain.id}/index.html", "leaflet", f"leaflets/domains/{domain.id}/",
                        title=title, activities=items, back=f"domains/{domain.id}/")  # fmt: skip
         for locality_id, name in d.site.localities.items():
             items = list(
-                dict.fromkeys(a for group in d.by_locality(locality_id).values() for a in group)
+                dict.fromkeys(a for group in self.by_locality[locality_id].values() for a in group)
             )
             self._page(f"leaflets/localities/{locality_id}/index.html", "leaflet", f"leaflets/localities/{locality_id}/",
                        title=i18n.gettext("Groups and activities in %(area)s", area=name), activities=items, back=f"localities/{locality_id}/")  # fmt: skip
@@ -206,6 +215,7 @@ class DirectoryGenerator(Generator):
         save_as = f"{self.prefix}{save_as}"
         if self.outputs.reuse(save_as, uses, reading.reads):
             return
+        self.context["fragments"].shared_page = len(uses) > 1
         # Rendered and written here rather than by Pelican's writer, which copies the
         # whole context and checks the path again for each of thousands of pages.
         text = self.get_template(template).render(
