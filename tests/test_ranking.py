@@ -5,6 +5,7 @@ words, places, and whole-sentence snippets."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from conftest import REPO, TODAY, write_provider
@@ -99,18 +100,22 @@ GROUPS = {
 }
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
-    site = tmp_path_factory.mktemp("ranking")
+def indexed(site: Path, groups: dict[str, str]) -> SearchIndex:
+    """A search index of ``groups`` (slug → provider file), built in ``site``."""
     shutil.copy(REPO / "pelicanconf.py", site)
     shutil.copytree(REPO / "content" / "domains", site / "content" / "domains")
     (site / "content" / "providers").mkdir()
-    for slug, text in GROUPS.items():
+    for slug, text in groups.items():
         write_provider(site, slug, text)
     directory, problems = load_directory(site, site_settings(site), today=TODAY)
     assert problems == []
     build_index(directory, site / "index")
     return SearchIndex(site / "index")
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+    return indexed(tmp_path_factory.mktemp("ranking"), GROUPS)
 
 
 def names(index: SearchIndex, text: str, n: int = 10, **filters: object) -> list[str]:
@@ -277,16 +282,7 @@ SCORING = {
 
 @pytest.fixture(scope="module")
 def scoring(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
-    site = tmp_path_factory.mktemp("scoring")
-    shutil.copy(REPO / "pelicanconf.py", site)
-    shutil.copytree(REPO / "content" / "domains", site / "content" / "domains")
-    (site / "content" / "providers").mkdir()
-    for slug, text in SCORING.items():
-        write_provider(site, slug, text)
-    directory, problems = load_directory(site, site_settings(site), today=TODAY)
-    assert problems == []
-    build_index(directory, site / "index")
-    return SearchIndex(site / "index")
+    return indexed(tmp_path_factory.mktemp("scoring"), SCORING)
 
 
 def scores(index: SearchIndex, text: str) -> dict[str, float]:
