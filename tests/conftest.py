@@ -9,8 +9,10 @@ import http.cookiejar
 import os
 import shutil
 import socket
+import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -191,6 +193,35 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def start_serving(
+    site: Path, *options: str, ready: str = "/search"
+) -> tuple[str, subprocess.Popen[bytes]]:
+    """``healthdir serve`` for ``site`` as a separate process, on a free port, once it
+    answers ``ready``: its address and the process (the caller stops it)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [HEALTHDIR, "serve", "--port", str(port), *options],
+        cwd=site, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            Client(url).get(ready)
+            break
+        except OSError:
+            time.sleep(0.05)
+    return url, server
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` is running (a zombie is not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 # A real browser for the accessibility and interaction tests: Debian's Chromium, driven

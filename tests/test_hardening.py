@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import GOOD_PROVIDER, HEALTHDIR, TODAY, Client, serve, write_provider
+from conftest import GOOD_PROVIDER, HEALTHDIR, TODAY, Client, alive, serve, write_provider
 from test_register_service import SHELTER_FORM, pending, post_form
 
 from entries.directory import validate_entry
@@ -316,14 +316,6 @@ def children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def test_a_killed_build_leaves_no_worker_and_its_leftovers_are_cleared(site: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import os
 import signal
-import subprocess
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import HEALTHDIR, TODAY, Client, free_port, serve
+from conftest import TODAY, Client, serve, start_serving
 from test_registration import SHELTER
 
 from entries.directory import validate_entry
@@ -304,18 +303,7 @@ def test_200_concurrent_submissions_make_200_valid_files(reg_site: Path, reg_url
 def test_killing_the_server_mid_run_leaves_no_partial_submission(reg_site: Path) -> None:
     with open(reg_site / "pelicanconf.py", "a") as settings:
         settings.write('\nFORM_RATE_LIMIT = "100000 per minute"\n')
-    port = free_port()
-    server = subprocess.Popen(
-        [HEALTHDIR, "serve", "--port", str(port)],
-        cwd=reg_site, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            Client(url).get("/register")
-            break
-        except OSError:
-            time.sleep(0.1)
+    url, server = start_serving(reg_site, ready="/register")
 
     def submit(number: int) -> int:
         try:

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import HEALTHDIR, TODAY, Client, free_port
+from conftest import TODAY, Client, alive, start_serving
 from test_register_service import SHELTER_FORM, pending, post_form
 
 from healthdir.publish import build
@@ -40,30 +40,11 @@ def cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])
 
 
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"
-
-
 def two_workers(site: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
     """`healthdir serve --workers 2` for ``site``, until the caller is done."""
     with open(site / "pelicanconf.py", "a") as settings:
         settings.write(f'\nFORM_RATE_LIMIT = "{FORMS_AN_HOUR} per hour"\n')
-    port = free_port()
-    server = subprocess.Popen(
-        [HEALTHDIR, "serve", "--port", str(port), "--workers", "2"],
-        cwd=site, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            Client(url).get("/search")
-            break
-        except OSError:
-            time.sleep(0.05)
+    url, server = start_serving(site, "--workers", "2")
     yield url, server, site
     server.terminate()
     server.wait(timeout=10)
