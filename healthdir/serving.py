@@ -44,6 +44,8 @@ def default_workers() -> int:
 def serve(make_app: Callable[[str], Any], host: str, port: int, workers: int, threads: int) -> None:
     """Serve ``make_app(rate_counts)`` at ``host``:``port`` from ``workers`` processes
     (one, in this process, where there is no ``fork``) of ``threads`` threads each."""
+    if hasattr(signal, "SIGPIPE"):  # the command line ends quietly on a closed pipe; a
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # server must outlive a visitor leaving
     if workers <= 1 or not hasattr(os, "fork"):
         waitress.serve(
             make_app(rate_counts.IN_THIS_PROCESS),

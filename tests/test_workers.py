@@ -4,13 +4,15 @@ The service forks workers that share one listening socket (healthdir/serving.py)
 tests run the real command with two workers and check, over real HTTP, that both answer,
 and that what is shared still holds: one rate limit for forms, one secret for form tokens,
 one count of searches that found nothing, one queue, and no worker left running after
-the service stops, even when it is killed.
+the service stops, even when it is killed; and that a visitor who hangs up stops no worker.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import signal
+import socket
+import struct
 import subprocess
 import time
 from collections.abc import Iterator
@@ -125,6 +127,21 @@ def test_stopping_the_service_stops_its_workers(
     server.terminate()
     assert server.wait(timeout=10) == 0
     assert not any(alive(pid) for pid in started)
+
+
+def test_a_visitor_hanging_up_stops_no_worker(
+    unbuilt: tuple[str, subprocess.Popen[bytes], Path],
+) -> None:
+    url, server, _site = unbuilt
+    started = children(server.pid)
+    host, port = url.removeprefix("http://").split(":")
+    for _ in range(20):  # ask for a page, then hang up at once, before the answer comes
+        with socket.create_connection((host, int(port))) as visitor:
+            visitor.sendall(b"GET /search?q=walking HTTP/1.1\r\nHost: healthdir\r\n\r\n")
+            visitor.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    time.sleep(0.5)
+    assert children(server.pid) == started, "a worker stopped, and another was started"
+    assert Client(url).get("/search?q=walking")[0] == 503  # still answering: not built yet
 
 
 def _count(uri: str, times: int) -> None:
