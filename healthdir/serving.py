@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -48,7 +49,7 @@ def serve(make_app: Callable[[str], Any], host: str, port: int, workers: int, th
         signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # server must outlive a visitor leaving
     if workers <= 1 or not hasattr(os, "fork"):
         waitress.serve(
-            make_app(rate_counts.IN_THIS_PROCESS),
+            _ready(make_app(rate_counts.IN_THIS_PROCESS)),
             host=host,
             port=port,
             threads=threads,
@@ -95,9 +96,80 @@ def _work(app: Any, listener: socket.socket, threads: int) -> None:
     _die_with_parent()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C: the main process stops us
+    taking(_ready(app), listener, threads).run()
+
+
+def _ready(app: Any) -> Any:
+    """``app`` with its search index open, so that no visitor waits for it. What it read
+    stays until the next build, so the garbage collector is told to leave it alone: a
+    full collection walking it stopped every search in the worker for 50 ms."""
     with contextlib.suppress(MissingIndex):  # not built yet: searches say so
         app.extensions["healthdir"]["search"].open()
-    create_server(app, sockets=[listener], threads=threads, ident="healthdir").run()
+    gc.freeze()
+    return app
+
+
+def taking(app: Any, listener: socket.socket, threads: int) -> Any:
+    """A waitress server for ``app`` on the shared ``listener`` that takes a new
+    connection only while it is answering no request.
+
+    Every worker waits on the one socket and whichever wakes first takes a visitor, so
+    without this ten searches at once often queued four or five behind one busy worker
+    while the other had nothing to do: the slowest searches took twice as long as they
+    needed. Now a busy worker leaves new visitors to an idle one, or in the socket's
+    queue for the first to finish (issue 12). A visitor's next request on a connection
+    kept open is still answered by the worker that has it."""
+    answering = _Answering(app)
+    server = create_server(answering, sockets=[listener], threads=threads, ident="healthdir")
+    answering.server = server
+    accepting = server.readable
+    server.readable = lambda: accepting() and answering.count == 0
+    return server
+
+
+class _Answering:
+    """The app, counting the requests it is answering; each done wakes the server, to
+    take a new connection if that was the last."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.count = 0
+        self.server: Any = None
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        self._add(1)
+        try:
+            return _Body(self.app(environ, start_response), self)
+        except BaseException:
+            self.done()
+            raise
+
+    def _add(self, number: int) -> None:
+        with self._lock:
+            self.count += number
+
+    def done(self) -> None:
+        self._add(-1)
+        self.server.pull_trigger()
+
+
+class _Body:
+    """A response body that tells :class:`_Answering` when the server has sent it."""
+
+    def __init__(self, body: Any, answering: _Answering) -> None:
+        self._body = body
+        self._answering = answering
+
+    def __iter__(self) -> Any:
+        return iter(self._body)
+
+    def close(self) -> None:
+        try:
+            if hasattr(self._body, "close"):
+                self._body.close()
+        finally:
+            self._answering.done()
 
 
 def _die_with_parent() -> None:

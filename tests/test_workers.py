@@ -4,7 +4,8 @@ The service forks workers that share one listening socket (healthdir/serving.py)
 tests run the real command with two workers and check, over real HTTP, that both answer,
 and that what is shared still holds: one rate limit for forms, one secret for form tokens,
 one count of searches that found nothing, one queue, and no worker left running after
-the service stops, even when it is killed; and that a visitor who hangs up stops no worker.
+the service stops, even when it is killed; and that a visitor who hangs up stops no worker, and that
+a busy worker leaves new visitors to the others.
 """
 
 from __future__ import annotations
@@ -14,16 +15,20 @@ import signal
 import socket
 import struct
 import subprocess
+import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import TODAY, Client, alive, start_serving
 from test_register_service import SHELTER_FORM, pending, post_form
 
 from healthdir.publish import build
+from healthdir.serving import taking
 from search.unmet_need import UnmetNeed
 from service import rate_counts
 
@@ -142,6 +147,41 @@ def test_a_visitor_hanging_up_stops_no_worker(
     time.sleep(0.5)
     assert children(server.pid) == started, "a worker stopped, and another was started"
     assert Client(url).get("/search?q=walking")[0] == 503  # still answering: not built yet
+
+
+def test_a_busy_worker_takes_no_new_visitor_until_it_is_done() -> None:
+    release = threading.Event()
+
+    def app(environ: dict[str, str], start_response: Any) -> list[bytes]:
+        if environ["PATH_INFO"] == "/slow":
+            release.wait(10)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [environ["PATH_INFO"].encode()]
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    server = taking(app, listener, threads=2)
+    threading.Thread(target=server.run, daemon=True).start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+    def until(taking_visitors: bool) -> bool:
+        for _ in range(200):
+            if server.readable() == taking_visitors:
+                return True
+            time.sleep(0.02)
+        return False
+
+    try:
+        assert until(taking_visitors=True)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            slow = pool.submit(lambda: urllib.request.urlopen(url + "/slow", timeout=10).read())
+            assert until(taking_visitors=False), "it went on taking visitors while busy"
+            release.set()
+            assert slow.result() == b"/slow"
+        assert until(taking_visitors=True), "it took no more visitors once it was done"
+        assert urllib.request.urlopen(url + "/next", timeout=10).read() == b"/next"
+    finally:
+        release.set()
+        server.close()
 
 
 def _count(uri: str, times: int) -> None:
