@@ -39,7 +39,6 @@ from entries.text_safety import SafeCsvWriter, TerminalSafe
 from entries.yaml_writer import dump_entry
 from healthdir.publish import BuildFailed, build
 from open_data.oruk_feed import FeedError
-from open_data.oruk_import import import_oruk
 from open_data.oruk_mapping import MappingError
 from registration import replies
 from registration.queue import QueueError, Submission, SubmissionQueue
@@ -294,6 +293,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _import_oruk(args: argparse.Namespace) -> int:
+    from open_data.oruk_import import import_oruk  # with its HTML parser: only this needs it
+
     try:
         report = import_oruk(Path.cwd(), args.file, feed=args.feed, mapping=args.mapping)
     except (FeedError, MappingError) as exc:

@@ -143,7 +143,6 @@ def schema() -> fields.Schema:
         # No word positions: nothing searches phrases (``pairs`` does that job cheaply).
         **{name: fields.TEXT(analyzer=STEMMED, phrase=False) for name in TEXT_WEIGHTS},
         pairs=fields.KEYWORD(scorable=True),
-        spelling=fields.TEXT(analyzer=WORDS, phrase=False),
         domains=fields.KEYWORD(commas=True, stored=True),
         locality=fields.ID(stored=True),
         locality_name=fields.STORED,  # so a place named in a query can be recognised

@@ -19,6 +19,7 @@ from entries.atomic import staging_folder, swap_into_place
 from entries.formatting import labelled
 from entries.summary import for_index
 from search.fields import schema, word_pairs
+from search.spelling import Vocabulary
 
 DUE_FOR_REVIEW_BOOST = 0.8  # ranks below an equally relevant, freshly confirmed activity
 LOCK = "MAIN_WRITELOCK"  # Whoosh's lock file: each index folder has its own
@@ -48,15 +49,17 @@ def write_index(directory: Directory, folder: Path) -> int:
     :data:`SEGMENT_DOCUMENTS` (A to Z, so their documents' numbers are in that order)."""
     ix = _storage(folder).create_index(schema())
     activities = directory.listed_activities()
+    words = Vocabulary()
     for start in range(0, len(activities), SEGMENT_DOCUMENTS):
         writer = _remembering_lengths(ix.writer(limitmb=128))
         writer.pool = _Postings()
         for activity in activities[start : start + SEGMENT_DOCUMENTS]:
-            writer.add_document(**_document(directory, activity))
+            writer.add_document(**_document(directory, activity, words))
         writer.commit(merge=False)
         # A committed writer holds its postings in reference cycles that Python's own
         # collections reach too late: at 20,000 documents, 110 MB more for each segment.
         gc.collect()
+    words.write(folder)
     return len(activities)
 
 
@@ -79,12 +82,16 @@ def update_index(
     writer = _remembering_lengths(_storage(folder).open_index().writer(limitmb=128))
     for key in gone:
         writer.delete_by_term("key", key)
+    # As in the index, the words of the activities taken out still count, until a full
+    # build: only the new activities' words are counted, not all again.
+    words = Vocabulary.read(published)
     added = 0
     for provider in providers:
         for activity in provider.listed_activities:
-            writer.add_document(**_document(directory, activity))
+            writer.add_document(**_document(directory, activity, words))
             added += 1
     writer.commit(optimize=False)
+    words.write(folder)
     return added
 
 
@@ -164,7 +171,8 @@ class _Lengths:
         pass
 
 
-def _document(directory: Directory, activity: Activity) -> dict[str, object]:
+def _document(directory: Directory, activity: Activity, words: Vocabulary) -> dict[str, object]:
+    """The activity's fields in the index; its words as written counted in ``words``."""
     provider, site = activity.provider, directory.site
     details = activity.details_text
     domain_titles = [directory.domains[d].title for d in activity.domains]
@@ -184,6 +192,8 @@ def _document(directory: Directory, activity: Activity) -> dict[str, object]:
         *activity.languages,
     ]
     due = provider.is_due_for_review
+    spelling = [activity.name, activity.summary, details, provider.name, *place, *domain_titles]
+    words.add(" ".join(spelling), DUE_FOR_REVIEW_BOOST if due else 1.0)
     return {
         "key": f"{provider.slug}/{activity.slug}",
         "provider": provider.slug,
@@ -199,9 +209,6 @@ def _document(directory: Directory, activity: Activity) -> dict[str, object]:
             pair
             for text in (activity.name, provider.name, activity.summary, details)
             for pair in word_pairs(text)
-        ),
-        "spelling": " ".join(
-            [activity.name, activity.summary, details, provider.name, *place, *domain_titles]
         ),
         "domains": ",".join(activity.domains),
         "locality": activity.locality,

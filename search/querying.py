@@ -39,6 +39,7 @@ from search.distance import (
 )
 from search.facets import FACET, FACET_OF_FIELD, FACETS, Filters
 from search.fields import PAIRS, STEMMED, TEXT_WEIGHTS, stem_set, word_pairs
+from search.spelling import Vocabulary
 from search.synonyms import Expansion, expansion, normalise
 from search.understanding import understand
 
@@ -189,6 +190,7 @@ class SearchIndex:
         self._pairs: dict[str, np.ndarray] = {}  # a pair of stems -> the documents it is in
         self._lengths: dict[str, np.ndarray] = {}  # each text field's length ÷ its average
         self._corrections: dict[tuple[str, tuple[str, ...]], str | None] = {}
+        self._words = Vocabulary()  # the words activities use as written, for typos
         self._stored: dict[int, dict[str, Any]] = {}
         self._facet_docs: dict[str, dict[str, np.ndarray]] = {}
         self._by_name = np.zeros(0, dtype=np.int64)
@@ -316,6 +318,7 @@ class SearchIndex:
         self._word_weights = {}
         self._pairs = {}
         self._corrections = {}
+        self._words = Vocabulary.read(self.path)
         self._snippets = {}
         self._split = {}
         self._lengths = {name: _relative_lengths(reader, name) for name in TEXT_WEIGHTS}
@@ -469,7 +472,7 @@ class SearchIndex:
         if key not in self._corrections:
             if len(self._corrections) > MAX_CACHED:
                 self._corrections.clear()
-            self._corrections[key] = _correction(self._searcher, word, neighbours)
+            self._corrections[key] = _correction(self._searcher, self._words, word, neighbours)
         return self._corrections[key]
 
     def _word(self, word: str) -> np.ndarray:
@@ -784,7 +787,9 @@ def _corrected(text: str, asked: list[Concept]) -> str | None:
     return meant
 
 
-def _correction(searcher: Searcher, word: str, neighbours: tuple[str, ...] = ()) -> str | None:
+def _correction(
+    searcher: Searcher, words: Vocabulary, word: str, neighbours: tuple[str, ...] = ()
+) -> str | None:
     """The nearest real word the activities use (as written, not stemmed), if close enough.
 
     Of several equally near, the one activities write next to the query's neighbouring
@@ -793,9 +798,9 @@ def _correction(searcher: Searcher, word: str, neighbours: tuple[str, ...] = ())
     if not MIN_TYPO_CHARS <= len(word) <= MAX_TYPO_CHARS:
         return None
     distance = 1 if len(word) < 8 else 2
-    close = searcher.suggest("spelling", word, limit=5, maxdist=distance, prefix=1)
+    close = words.suggest(word, limit=5, maxdist=distance, prefix=1)
     if not close and len(word) >= 6:  # two letters swapped, as in "lonley"
-        swapped = searcher.suggest("spelling", word, limit=5, maxdist=2, prefix=2)
+        swapped = words.suggest(word, limit=5, maxdist=2, prefix=2)
         close = [c for c in swapped if sorted(c) == sorted(word)]
     close = [c for c in close if c != word]
     reader = searcher.reader()
