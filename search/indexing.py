@@ -6,10 +6,11 @@ import gc
 import os
 import shutil
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from whoosh.codec.base import PerDocumentWriter
+from whoosh.codec.base import FieldWriter, PerDocumentWriter
+from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
@@ -52,7 +53,7 @@ def write_index(directory: Directory, folder: Path) -> int:
     words = Vocabulary()
     for start in range(0, len(activities), SEGMENT_DOCUMENTS):
         writer = _remembering_lengths(ix.writer(limitmb=128))
-        writer.pool = _Postings()
+        writer.pool = _Postings(writer.fieldwriter)
         for activity in activities[start : start + SEGMENT_DOCUMENTS]:
             writer.add_document(**_document(directory, activity, words))
         writer.commit(merge=False)
@@ -127,22 +128,38 @@ class _Postings:
     each term's postings kept together as they come, so only the terms need sorting when
     it is written, not every posting (Whoosh sorts them all, and measures each as it
     comes in, so as to sort on disk beyond its limit: a segment's postings fit in memory).
+    They are handed to the segment's ``fieldwriter`` a term at a time, not as a stream of
+    postings it would go through one by one to find where each term starts.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, fieldwriter: FieldWriter) -> None:
         self._terms: defaultdict[tuple[str, bytes], list[tuple[int, float, bytes]]] = defaultdict(
             list
         )
+        fieldwriter.add_postings = self._write  # type: ignore[method-assign]
+        self._fieldwriter = fieldwriter
 
     def add(self, item: tuple[str, bytes, int, float, bytes]) -> None:
         fieldname, text, docnum, weight, value = item
         self._terms[(fieldname, text)].append((docnum, weight, value))
 
     def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
-        for key in sorted(self._terms):
-            fieldname, text = key
-            for docnum, weight, value in self._terms[key]:
-                yield fieldname, text, docnum, weight, value
+        return iter(())  # what Whoosh would write: :meth:`_write` writes it instead
+
+    def _write(self, schema: Schema, lengths: _Lengths, _postings: object) -> None:
+        writer, current = self._fieldwriter, None
+        for fieldname, text in sorted(self._terms):
+            if fieldname != current:
+                if current is not None:
+                    writer.finish_field()
+                writer.start_field(fieldname, schema[fieldname])
+                current, length = fieldname, lengths.of_field(fieldname)
+            writer.start_term(text)
+            for docnum, weight, value in self._terms[(fieldname, text)]:
+                writer.add(docnum, weight, value, length(docnum))
+            writer.finish_term()
+        if current is not None:
+            writer.finish_field()
 
     def cleanup(self) -> None:
         self._terms.clear()
@@ -155,17 +172,21 @@ class _Lengths:
 
     def __init__(self, perdoc: PerDocumentWriter) -> None:
         self._perdoc = perdoc
-        self._fields: set[str] = set()
-        self._known: dict[tuple[int, str], int] = {}
+        self._known: defaultdict[str, dict[int, int]] = defaultdict(dict)
 
     def add(self, fieldname: str, length: int) -> None:
-        self._fields.add(fieldname)
-        self._known[(self._perdoc._docnum, fieldname)] = byte_to_length(length_to_byte(length))
+        self._known[fieldname][self._perdoc._docnum] = byte_to_length(length_to_byte(length))
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
-        if fieldname not in self._fields:
+        if fieldname not in self._known:
             return default
-        return self._known.get((docnum, fieldname))
+        return self._known[fieldname].get(docnum)
+
+    def of_field(self, fieldname: str) -> Callable[[int], int | None]:
+        """Each document's length in ``fieldname``, as :meth:`doc_field_length` gives it."""
+        if fieldname not in self._known:
+            return lambda _docnum: 0
+        return self._known[fieldname].get
 
     def close(self) -> None:
         pass
