@@ -140,10 +140,14 @@ class _Answering:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         self._add(1)
         try:
-            return _Body(self.app(environ, start_response), self)
+            body = self.app(environ, start_response)
         except BaseException:
             self.done()
             raise
+        if isinstance(body, environ["wsgi.file_wrapper"]):  # a file: the server sends it
+            self.done()  # without this thread, so as it is (not wrapped) and done now
+            return body
+        return _Body(body, self)
 
     def _add(self, number: int) -> None:
         with self._lock:

@@ -10,6 +10,7 @@ a busy worker leaves new visitors to the others.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import signal
 import socket
@@ -152,10 +153,12 @@ def test_a_visitor_hanging_up_stops_no_worker(
 def test_a_busy_worker_takes_no_new_visitor_until_it_is_done() -> None:
     release = threading.Event()
 
-    def app(environ: dict[str, str], start_response: Any) -> list[bytes]:
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
         if environ["PATH_INFO"] == "/slow":
             release.wait(10)
         start_response("200 OK", [("Content-Type", "text/plain")])
+        if environ["PATH_INFO"] == "/file":  # as a static page is sent
+            return environ["wsgi.file_wrapper"](io.BytesIO(b"a file"))
         return [environ["PATH_INFO"].encode()]
 
     listener = socket.create_server(("127.0.0.1", 0))
@@ -179,6 +182,8 @@ def test_a_busy_worker_takes_no_new_visitor_until_it_is_done() -> None:
             assert slow.result() == b"/slow"
         assert until(taking_visitors=True), "it took no more visitors once it was done"
         assert urllib.request.urlopen(url + "/next", timeout=10).read() == b"/next"
+        assert urllib.request.urlopen(url + "/file", timeout=10).read() == b"a file"
+        assert until(taking_visitors=True), "a file sent left it busy"
     finally:
         release.set()
         server.close()
