@@ -181,10 +181,10 @@ class Outputs:
         self._file(path, make, uses)
 
     def text(self, path: str, make: Callable[[Directory], str], uses: object = ()) -> str:
-        """:meth:`file`, and the file's text (read back if the published file did)."""
+        """:meth:`file`, and the file's text (the published file's, if it was taken as published)."""
         text = self._file(path, make, uses)
         if text is None:
-            with open(self.folder / path, encoding="utf-8", newline="") as published:
+            with open(self.previous.folder / path, encoding="utf-8", newline="") as published:  # type: ignore[union-attr]
                 return published.read()
         return text
 
