@@ -115,8 +115,9 @@ class Outputs:
     """Writes a build's files into ``folder`` and records what each was made from.
 
     With ``previous``, a file that would come out the same is taken from the published
-    site instead. ``present`` is what ``folder`` already holds (the spare's manifest:
-    path -> generation), empty for a fresh folder. A file there is never written into,
+    site instead. ``present`` is what the staging folder already holds (path ->
+    generation: the spare's manifest, or the published site's while it is linked in
+    beside ``folder``), empty for a fresh folder. A file there is never written into,
     as it may be a link to a published one: it is removed first.
     """
 
@@ -181,10 +182,10 @@ class Outputs:
         self._file(path, make, uses)
 
     def text(self, path: str, make: Callable[[Directory], str], uses: object = ()) -> str:
-        """:meth:`file`, and the file's text (read back if the published file did)."""
+        """:meth:`file`, and the file's text (the published file's, if it was taken as published)."""
         text = self._file(path, make, uses)
         if text is None:
-            with open(self.folder / path, encoding="utf-8", newline="") as published:
+            with open(self.previous.folder / path, encoding="utf-8", newline="") as published:  # type: ignore[union-attr]
                 return published.read()
         return text
 

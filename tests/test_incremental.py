@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import GOOD_PROVIDER, HEALTHDIR, TODAY, write_provider
+from conftest import GOOD_PROVIDER, HEALTHDIR, TODAY, alive, write_provider
 from test_hardening import children
 
 from entries.text_safety import SafeCsvWriter
@@ -242,6 +242,30 @@ def test_a_killed_incremental_build_leaves_the_published_site_and_index(built: P
     assert {p.name: p.read_bytes() for p in (built / "search-index").iterdir()} == index
     build(built, built / "output", today=TODAY)
     assert "Group Seven" in (built / "output/providers/group-7/index.html").read_text()
+    assert_same_as_full_build(built)
+
+
+def test_a_killed_first_rebuild_after_a_full_build_leaves_the_published_site(built: Path) -> None:
+    """After a full build there is no spare: the build links the published site into its
+    staging folder in a process of its own, which a kill ends too, changing nothing."""
+    published = files(built / "output")
+    index = {p.name: p.read_bytes() for p in (built / "search-index").iterdir()}
+    write_provider(built, "millbrook-walkers", WALKERS.replace("Mill Park", "the river"))
+
+    process = subprocess.Popen([HEALTHDIR, "build"], cwd=built)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (linking := children(process.pid)):
+        time.sleep(0.001)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    while time.monotonic() < deadline and any(alive(pid) for pid in linking):
+        time.sleep(0.01)
+
+    assert not any(alive(pid) for pid in linking)
+    assert files(built / "output") == published
+    assert {p.name: p.read_bytes() for p in (built / "search-index").iterdir()} == index
+    build(built, built / "output", today=TODAY)
+    assert "the river" in (built / "output" / WALK).read_text()
     assert_same_as_full_build(built)
 
 

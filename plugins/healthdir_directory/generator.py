@@ -146,11 +146,17 @@ class DirectoryGenerator(Generator):
             )
         self._page("providers/index.html", "providers", "providers/", letters=d.providers_a_to_z())
         for provider in d.providers:
-            if not provider.listed_activities:
+            listed = provider.listed_activities
+            if not listed:
                 continue
-            self._page(f"{provider.url}index.html", "provider", provider.url, provider=provider)
-            for activity in provider.listed_activities:
-                self._page(f"{activity.url}index.html", "activity", activity.url, activity=activity)
+            # Made from their provider alone: 30,000 pages at 10,000 providers, most of
+            # them taken as published, need not be searched for the providers they show.
+            own = frozenset((provider.slug,))
+            url = provider.url
+            self._page(f"{url}index.html", "provider", url, uses=own, provider=provider)
+            for activity in listed:
+                url = activity.url
+                self._page(f"{url}index.html", "activity", url, uses=own, activity=activity)
         self._page(
             "recently-confirmed/index.html",
             "recently_confirmed",
@@ -203,15 +209,18 @@ class DirectoryGenerator(Generator):
         template: str,
         url: str,
         derived: Callable[[Directory], dict[str, Any]] | None = None,
+        uses: frozenset[str] | None = None,
         **values: Any,
     ) -> None:
         """Write one page from ``values`` (and what ``derived`` works out from the whole
-        directory), recording what it was made from; in an incremental build, a page that
-        would come out the same is taken as published instead."""
+        directory), recording what it was made from (the providers in ``values``, unless
+        the caller says: ``uses``); in an incremental build, a page that would come out the
+        same is taken as published instead."""
         reading = Reading(self.directory)  # what the page reads of the whole directory
         if derived:
             values.update(derived(reading))
-        uses = providers_in(values)
+        if uses is None:
+            uses = providers_in(values)
         save_as = f"{self.prefix}{save_as}"
         if self.outputs.reuse(save_as, uses, reading.reads):
             return
