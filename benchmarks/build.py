@@ -580,7 +580,12 @@ class Run:
 
 
 def timed_run(label: str, command: list[str], cwd: Path) -> Run:
-    """Run ``command``; its wall-clock seconds and peak memory (sampled as it runs)."""
+    """Run ``command``; its wall-clock seconds and peak memory (sampled as it runs).
+
+    What earlier steps wrote is first flushed to disk (``os.sync``, not timed): otherwise
+    the kernel writes it back while this command runs, and a run is timed partly on the
+    work of the one before."""
+    os.sync()
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
