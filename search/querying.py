@@ -799,9 +799,11 @@ def _correction(
         return None
     distance = 1 if len(word) < 8 else 2
     close = words.suggest(word, limit=5, maxdist=distance, prefix=1)
-    if not close and len(word) >= 6:  # two letters swapped, as in "lonley"
+    if not close and len(word) >= 6:  # letters swapped, as in "lonley"
         swapped = words.suggest(word, limit=5, maxdist=2, prefix=2)
         close = [c for c in swapped if sorted(c) == sorted(word)]
+    if not close:  # two letters swapped near the start, or in a shorter word ("wlak")
+        close = words.swapped(word, limit=5)
     close = [c for c in close if c != word]
     reader = searcher.reader()
     around = [stem(n) for n in neighbours]

@@ -58,6 +58,14 @@ class Vocabulary:
         except FileNotFoundError:
             return cls()
 
+    def swapped(self, word: str, limit: int) -> list[str]:
+        """Up to ``limit`` words that are ``word`` with two letters next to each other
+        swapped ("lonley"), the most used first: the commonest typo, and two edits to
+        :meth:`suggest`."""
+        swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+        found = sorted((-self._counts[w], w) for w in swaps - {word} if w in self._counts)
+        return [w for _n, w in found[:limit]]
+
     def suggest(self, word: str, limit: int, maxdist: int, prefix: int) -> list[str]:
         """Up to ``limit`` words within ``maxdist`` edits of ``word`` that begin with its
         first ``prefix`` letters: the most used first, then A to Z."""

@@ -49,3 +49,14 @@ def test_the_words_are_kept_in_the_index_folder(tmp_path: Path) -> None:
     assert again.suggest("cafw", limit=5, maxdist=1, prefix=1) == ["cafe"]  # accents folded
     assert "chat" in again
     assert "chat" not in Vocabulary.read(tmp_path / "elsewhere")  # no file: no words
+
+
+def test_two_letters_swapped_next_to_each_other() -> None:
+    words = Vocabulary()
+    words.add("walk lonely walk")
+    words.add("wlka")  # a word too, but used less
+    assert words.swapped("wlak", limit=5) == ["walk", "wlka"]
+    assert words.suggest("wlak", limit=5, maxdist=1, prefix=1) == []  # a swap is two edits
+    assert words.swapped("lonley", limit=5) == ["lonely"]
+    assert words.swapped("wkal", limit=5) == []  # "walk" is two swaps away
+    assert words.swapped("walk", limit=5) == []  # the word itself is not a suggestion
