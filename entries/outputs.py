@@ -127,7 +127,7 @@ class Outputs:
     gen: int = 1  # this build's generation
     present: Mapping[str, int] = field(default_factory=dict)
     made: dict[str, Made] = field(default_factory=dict)
-    _folders: set[str] = field(default_factory=set, repr=False)  # made by :meth:`write`
+    _folders: set[str] = field(default_factory=set, repr=False)  # made by :meth:`_folder_of`
 
     def reuse(self, path: str, uses: frozenset[str], reads: Iterable[str] = ()) -> bool:
         """Keep ``path`` as the published site has it if it would come out the same, and
@@ -151,12 +151,20 @@ class Outputs:
         if path in self.present:
             _unlink(target)
         else:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folder_of(str(target))
         try:
             os.link(self.previous.folder / path, target)  # type: ignore[union-attr]
         except FileNotFoundError:  # gone from the published site: make it again
             return False
         return True
+
+    def _folder_of(self, target: str) -> None:
+        """Make the folder ``target`` goes in, once a build (not once a file: a site of
+        10,000 providers has 100,000 files in 40,000 folders)."""
+        parent = os.path.dirname(target)
+        if parent not in self._folders:
+            os.makedirs(parent, exist_ok=True)
+            self._folders.add(parent)
 
     def record(self, path: str, uses: frozenset[str], reads: Iterable[str]) -> None:
         """Note a file just made."""
@@ -165,10 +173,7 @@ class Outputs:
     def write(self, path: str, text: str, uses: frozenset[str], reads: Iterable[str]) -> None:
         """Write ``text`` to ``path`` (as UTF-8) and :meth:`record` it."""
         target = os.path.join(self.folder, path)
-        parent = os.path.dirname(target)
-        if parent not in self._folders:  # each folder made (or found) once, not per file
-            os.makedirs(parent, exist_ok=True)
-            self._folders.add(parent)
+        self._folder_of(target)
         with open(target, "wb") as handle:
             handle.write(text.encode())
         self.record(path, uses, reads)
@@ -214,7 +219,7 @@ class Outputs:
         reading = Reading(self.directory)
         text = make(reading)  # type: ignore[arg-type]  # a Reading reads as a Directory
         target = self.folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self._folder_of(str(target))
         with open(target, "w", encoding="utf-8", newline="") as handle:
             if isinstance(text, str):
                 handle.write(text)
