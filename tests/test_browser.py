@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import HEALTHDIR, REPO, TODAY, axe_violations, serve
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from entries import load_directory
 from entries.site_settings import site_settings
@@ -379,10 +379,10 @@ def test_walk_through_from_add_your_group_to_the_day_filter(
     page.get_by_label("Postcode of the place").fill("AB1")  # two slips
     page.get_by_label("Ends").select_option(label="9am")
     page.get_by_role("button", name="Send for checking").last.click()
-    assert summary.all_inner_texts() == [
-        "Enter a full postcode, such as AB1 2CD",
-        "Select an end time after the start time",
-    ]
+    # Waits for the page that answers (the click does not wait for it to come).
+    expect(summary).to_have_text(
+        ["Enter a full postcode, such as AB1 2CD", "Select an end time after the start time"]
+    )
     assert page.get_by_label("Your group's name").input_value() == "Southmoor Cat and Dog Rescue"
     step()
     page.get_by_label("Postcode of the place").fill("AB1 5ZZ")
