@@ -10,10 +10,11 @@ changes within 5 seconds at N=10,000, and a peak memory under 1 GB.
 For each N the script makes a throwaway site from this repository's settings, theme,
 plugins, domains and pages plus N synthetic (but valid and realistic) provider files,
 and the same activities as plain Pelican articles; it times the full build against plain
-Pelican, then the rebuilds after one provider's file changes (the first one builds in a
-fresh folder; later ones in the site published before, kept as the spare), then writing
-the search index alone, and reports the peak memory of every build (all its processes
-together). It always exits 0 once the builds succeed: it is a benchmark, not a test.
+Pelican, then the rebuilds after one provider's file changes (each builds in the spare:
+after the full build, the published site linked in the background; later, the site
+published before), then writing the search index alone, and reports the peak memory of
+every build (all its processes together). It always exits 0 once the builds succeed: it
+is a benchmark, not a test.
 
 Run it from the repository root with the project's virtualenv::
 
@@ -46,7 +47,7 @@ SEED = 20261122
 RATIO_TARGET = 1.0  # full build / plain Pelican
 REBUILD_TARGET = 5.0  # seconds, after one provider file changes
 REBUILD_TARGET_PROVIDERS = 10_000
-MEMORY_TARGET_MB = 1024
+MEMORY_TARGET_MB = 1000  # 1 GB: 10^9 bytes, the stricter reading
 REBUILDS = 3  # one provider changed each time
 # Writing the search index alone, in a process of its own (the build does it alongside).
 INDEX_ONLY = """\
@@ -575,7 +576,7 @@ def executable(name: str) -> str:
 @dataclass
 class Run:
     seconds: float
-    peak_mb: float  # the most memory its processes held at once, together (PSS)
+    peak_mb: float  # the most memory its processes held at once, together (PSS), in 10^6 bytes
     stdout: str
 
 
@@ -601,15 +602,18 @@ def timed_run(label: str, command: list[str], cwd: Path) -> Run:
         print(stdout, end="")
         print(stderr, end="", file=sys.stderr)
         raise SystemExit(1)
-    return Run(seconds, peak[0] / 1024, stdout)
+    return Run(seconds, peak[0] * 1024 / 10**6, stdout)
 
 
 def removed_behind(site: Path) -> None:
-    """Wait until what a build left to remove in the background (the site and index it
-    replaced, ``.output.old-…``) is gone: the user does not wait for it, but the next
-    timed command would run beside it (plain Pelican, slowed by a removal not its own)."""
+    """Wait until what a build left to do in the background is done: removing the site and
+    index it replaced (``.output.old-…``), and after a full build linking the new site
+    into the spare (``.output.linking-…``). The user does not wait for it, but the next
+    timed command would run beside it (plain Pelican, slowed by work not its own)."""
     deadline = time.monotonic() + 300
-    while any(site.glob(".*.old-*")) and time.monotonic() < deadline:
+    while any(site.glob(".*.old-*")) or any(site.glob(".*.linking-*")):
+        if time.monotonic() > deadline:
+            break
         time.sleep(0.05)
 
 
@@ -698,6 +702,7 @@ def measure(providers: int, repeat: int, tmp: Path) -> dict[str, Any]:
         "plain": min(r.seconds for r in plains),
         "rebuild_first": rebuilds[0].seconds,
         "rebuild": min(r.seconds for r in rebuilds[1:]),
+        "rebuild_worst": max(r.seconds for r in rebuilds),
         "index": float(index.stdout),
         "peak_mb": max(r.peak_mb for r in fulls + rebuilds),
     }
@@ -738,7 +743,8 @@ def main(argv: list[str] | None = None) -> int:
         line = f"{f['providers']}: full <= {RATIO_TARGET}x Pelican {_met(ratio_met)}"
         line += f"; peak < {MEMORY_TARGET_MB} MB {_met(memory_met)}"
         if f["providers"] == REBUILD_TARGET_PROVIDERS:
-            line += f"; rebuild <= {REBUILD_TARGET:.0f} s {_met(f['rebuild'] <= REBUILD_TARGET)}"
+            met = f["rebuild_worst"] <= REBUILD_TARGET  # every rebuild, the first too
+            line += f"; every rebuild <= {REBUILD_TARGET:.0f} s {_met(met)}"
         print(line)
     return 0
 

@@ -213,9 +213,17 @@ def state_after(
     gen: int,
     spare: BuildState | None,
     fragments: Fragments,
+    linked_spare: tuple[int, int, int] | None = None,
 ) -> BuildState:
     """The state a build leaves: what it was made from, the ``output`` it made, and the
-    site it replaces (described by ``spare``, its state), which it keeps as the spare."""
+    spare: the site it replaces (described by ``spare``, its state), or after a full
+    build the new site linked into a folder of its own (``linked_spare``, that folder's
+    identity once linked: :func:`healthdir.publish.link_spare`)."""
+    spare_of: tuple[tuple[int, int, int] | None, str, Mapping[str, Made]] = (None, "", {})
+    if linked_spare:
+        spare_of = (linked_spare, inputs, made)
+    elif spare:
+        spare_of = (spare.output, spare.inputs, spare.made)
     listed, by_slug, stat_of = (
         {p.slug for p in directory.providers},
         _by_slug(digests),
@@ -226,9 +234,9 @@ def state_after(
         today=directory.today,
         output=folder_identity(output),
         gen=gen,
-        spare=spare.output if spare else None,
-        spare_inputs=spare.inputs if spare else "",
-        spare_made={path: m.gen for path, m in spare.made.items()} if spare else {},
+        spare=spare_of[0],
+        spare_inputs=spare_of[1],
+        spare_made={path: m.gen for path, m in spare_of[2].items()},
         fragments=fragments.shared(),
         shards_read=spare.shards_read if spare else {},
         providers={

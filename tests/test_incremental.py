@@ -6,8 +6,11 @@ published site and index as they were."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import io
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -20,7 +23,7 @@ from test_hardening import children
 
 from entries.text_safety import SafeCsvWriter
 from healthdir.build_state import STATE_FILE
-from healthdir.publish import build
+from healthdir.publish import build, wait_for_spare
 from open_data.tables import ACTIVITY_COLUMNS, csv_rows, row_key
 from open_data.writer import records_in
 from search import SearchIndex
@@ -245,9 +248,69 @@ def test_a_killed_incremental_build_leaves_the_published_site_and_index(built: P
     assert_same_as_full_build(built)
 
 
+def test_a_full_build_links_the_published_site_into_the_spare(built: Path) -> None:
+    """So that the first rebuild after it builds in the spare too, like every later one."""
+    wait_for_spare(built / "output")
+    spare = built / ".output.spare"
+    assert files(spare) == files(built / "output")
+    assert (spare / CHOIR).stat().st_ino == inode(built, CHOIR)  # linked, not copied
+    assert not list(built.glob(".output.linking-*"))
+    folder = spare.stat().st_ino
+    write_provider(built, "millbrook-walkers", WALKERS.replace("Mill Park", "the river"))
+    build(built, built / "output", today=TODAY)
+    assert (built / "output").stat().st_ino == folder  # built in the spare
+    assert "the river" in (built / "output" / WALK).read_text()
+    assert_same_as_full_build(built)
+
+
+def test_a_build_waits_for_the_spare_still_being_linked(built: Path) -> None:
+    wait_for_spare(built / "output")
+    linking = built / ".output.linking-test"
+    (built / ".output.spare").rename(linking)  # as if its linking were not done yet
+    folder = linking.stat().st_ino
+    lock = os.open(linking, os.O_RDONLY)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    write_provider(built, "millbrook-walkers", WALKERS.replace("Mill Park", "the river"))
+    process = subprocess.Popen([HEALTHDIR, "build"], cwd=built)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not waiting_on(process.pid, linking):
+            time.sleep(0.01)
+        assert process.poll() is None, "the build did not wait for the spare"
+        linking.rename(built / ".output.spare")  # done, as the linking process does
+    finally:
+        os.close(lock)
+    assert process.wait(timeout=60) == 0
+    assert (built / "output").stat().st_ino == folder  # it waited, and built in the spare
+    assert_same_as_full_build(built)
+
+
+def waiting_on(pid: int, folder: Path) -> bool:
+    """Whether process ``pid`` has ``folder`` open (a build waiting for its lock)."""
+    with contextlib.suppress(OSError):
+        return any(os.readlink(fd) == str(folder) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    return False
+
+
+def test_a_spare_whose_linking_was_cut_short_is_removed(built: Path) -> None:
+    wait_for_spare(built / "output")
+    shutil.rmtree(built / ".output.spare")
+    cut_short = built / ".output.linking-test"
+    (cut_short / "activities").mkdir(parents=True)  # a few links, then the process died
+    os.link(built / "output" / "index.html", cut_short / "index.html")
+    write_provider(built, "millbrook-walkers", WALKERS.replace("Mill Park", "the river"))
+    build(built, built / "output", today=TODAY)
+    assert not cut_short.exists()
+    assert "the river" in (built / "output" / WALK).read_text()
+    assert_same_as_full_build(built)
+
+
 def test_a_killed_first_rebuild_after_a_full_build_leaves_the_published_site(built: Path) -> None:
-    """After a full build there is no spare: the build links the published site into its
-    staging folder in a process of its own, which a kill ends too, changing nothing."""
+    """With no spare (its linking after the full build cut short, say), the build links
+    the published site into its staging folder in a process of its own, which a kill
+    ends too, changing nothing."""
+    wait_for_spare(built / "output")
+    shutil.rmtree(built / ".output.spare")
     published = files(built / "output")
     index = {p.name: p.read_bytes() for p in (built / "search-index").iterdir()}
     write_provider(built, "millbrook-walkers", WALKERS.replace("Mill Park", "the river"))
