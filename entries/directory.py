@@ -62,24 +62,27 @@ class Directory:
             self._listed = (key, found)
         return list(self._listed[1])
 
-    def by_domain(self, domain_id: str) -> dict[str, list[Activity]]:
-        """A domain's activities grouped by locality (area-wide ones last), in site order."""
-        groups: dict[str, list[Activity]] = {
-            key: [] for key in [*self.site.localities, ALL_LOCALITIES]
-        }
+    def by_domain(self) -> dict[str, dict[str, list[Activity]]]:
+        """Each domain's activities grouped by locality (area-wide ones last), in site
+        order: one pass over the activities for all the domains."""
+        places = [*self.site.localities, ALL_LOCALITIES]
+        groups = {domain: {place: [] for place in places} for domain in self.domains}
         for activity in self.listed_activities():
-            if domain_id in activity.domains:
-                groups[activity.locality].append(activity)
-        return {key: items for key, items in groups.items() if items}
+            for domain in activity.domains:
+                groups[domain][activity.locality].append(activity)
+        return {domain: _filled(by_place) for domain, by_place in groups.items()}
 
-    def by_locality(self, locality_id: str) -> dict[str, list[Activity]]:
-        """Activities in a locality, and area-wide ones, grouped by domain in domain order."""
-        groups: dict[str, list[Activity]] = {key: [] for key in self.domains}
+    def by_locality(self) -> dict[str, dict[str, list[Activity]]]:
+        """Each locality's activities, and the area-wide ones, grouped by domain in domain
+        order: one pass over the activities for all the localities."""
+        groups = {place: {domain: [] for domain in self.domains} for place in self.site.localities}
+        everywhere = list(groups.values())
         for activity in self.listed_activities():
-            if activity.locality in (locality_id, ALL_LOCALITIES):
+            local = activity.locality != ALL_LOCALITIES
+            for by_domain in [groups[activity.locality]] if local else everywhere:
                 for domain in activity.domains:
-                    groups[domain].append(activity)
-        return {key: items for key, items in groups.items() if items}
+                    by_domain[domain].append(activity)
+        return {place: _filled(by_domain) for place, by_domain in groups.items()}
 
     def providers_a_to_z(self) -> dict[str, list[Provider]]:
         """Providers with something listed, grouped by first letter (digits under "0–9")."""
@@ -343,3 +346,8 @@ def _quick_name(path: Path) -> str:
 def _name_key(name: str) -> str:
     """Names that differ only in case or spacing are the same name."""
     return " ".join(name.casefold().split())
+
+
+def _filled(groups: dict[str, list[Activity]]) -> dict[str, list[Activity]]:
+    """The groups that have anything in them, in their order."""
+    return {key: items for key, items in groups.items() if items}

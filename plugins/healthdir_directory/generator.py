@@ -96,10 +96,9 @@ class DirectoryGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         self.outputs = self.settings.get(OUTPUTS) or Outputs(Path(self.output_path), self.directory)
         # Each topic's and area's activities, worked out once: its page and its leaflet, in
-        # every language, list the same (a pass over every activity each).
+        # every language, list the same.
         d = self.directory
-        self.by_domain = {domain_id: d.by_domain(domain_id) for domain_id in d.domains}
-        self.by_locality = {place: d.by_locality(place) for place in d.site.localities}
+        self.by_domain, self.by_locality = d.by_domain(), d.by_locality()
         # Every page once in each language: the first at the site's root, the others
         # under their own folder (/bn/, /ur/…), each with the footer in that language.
         for language in self.context["languages"]:
