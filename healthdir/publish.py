@@ -179,6 +179,8 @@ def build(
             after = state_after(inputs, directory, *files, *made_from, linked_spare=linked)
             after.write(index_staging)
         spare = spare_folder(output)
+        if spare.is_dir():  # one the build did not build in (:func:`_spare`)
+            remove_later(spare, output)
         keep = (lambda old: os.rename(old, spare)) if before else None
         swap_into_place(staging, output, remove=keep or (lambda old: remove_later(old, output)))
         swap_into_place(index_staging, live_index, remove=lambda old: remove_later(old, live_index))
@@ -257,15 +259,14 @@ def _spare_fits(output: Path, state: BuildState | None, inputs: str) -> bool:
 def _spare(output: Path, staging: Path, state: BuildState | None, inputs: str) -> dict[str, int]:
     """Build in the spare when the state of an incremental build describes it and it was
     made from the same inputs: then only the files changed since it was published need
-    work. It takes the place of the empty ``staging``; any other spare is removed.
+    work. It takes the place of the empty ``staging``; any other spare is left for the
+    build to remove once it has published (:func:`build`): removing it now would take
+    the build's cores (100,000 files at 10,000 providers).
     Returns what ``staging`` now holds (path -> generation)."""
     spare = spare_folder(output)
-    if not spare.is_dir():
-        return {}
-    if _spare_fits(output, state, inputs):
+    if spare.is_dir() and _spare_fits(output, state, inputs):
         os.rename(spare, staging)
         return state.spare_made  # type: ignore[union-attr]
-    remove_later(spare, output)
     return {}
 
 
