@@ -218,7 +218,7 @@ def state_after(
     """The state a build leaves: what it was made from, the ``output`` it made, and the
     spare: the site it replaces (described by ``spare``, its state), or after a full
     build the new site linked into a folder of its own (``linked_spare``, that folder's
-    identity once linked: :func:`healthdir.publish.link_spare`)."""
+    identity once linked: ``_SpareToLink`` in :mod:`healthdir.publish`)."""
     spare_of: tuple[tuple[int, int, int] | None, str, Mapping[str, Made]] = (None, "", {})
     if linked_spare:
         spare_of = (linked_spare, inputs, made)

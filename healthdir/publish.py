@@ -171,7 +171,7 @@ def build(
         files = (digests, stats)
         # After an incremental build the site it replaces is kept as the spare, for the
         # next to build in. After a full one it has nothing in common with the new: the
-        # new is linked into the spare instead, once published (:func:`link_spare`).
+        # new is linked into the spare instead, once published (:class:`_SpareToLink`).
         spare_to_link = None if before else _SpareToLink.prepare(output)
         with _without_collections(freeze=bool(usable)):
             made_from = (staging, made, pages.gen, before, fragments)
@@ -289,6 +289,8 @@ class _SpareToLink:
 
     @classmethod
     def prepare(cls, output: Path) -> _SpareToLink | None:
+        """The folder beside ``output`` to link it into, made and locked; ``None`` where
+        the tools are not there."""
         if not sys.platform.startswith("linux"):
             return None
         folder = Path(tempfile.mkdtemp(prefix=f".{output.name}.{LINKING}-", dir=output.parent))
