@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import functools
 import gc
 import io
@@ -293,6 +292,8 @@ class _SpareToLink:
         the tools are not there."""
         if not sys.platform.startswith("linux"):
             return None
+        import fcntl  # POSIX only, as are the folders it locks
+
         folder = Path(tempfile.mkdtemp(prefix=f".{output.name}.{LINKING}-", dir=output.parent))
         lock = os.open(folder, os.O_RDONLY)
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -334,7 +335,9 @@ class _SpareToLink:
 def wait_for_spare(output: Path) -> None:
     """Wait until the spare a full build is still linking is made (seconds at most), and
     remove a folder whose linking was cut short, before a build looks at the spare."""
-    for folder in output.parent.glob(f".{output.name}.{LINKING}-*"):
+    for folder in output.parent.glob(f".{output.name}.{LINKING}-*"):  # on Linux only
+        import fcntl  # POSIX only
+
         try:
             lock = os.open(folder, os.O_RDONLY)
         except OSError:  # it became the spare meanwhile
