@@ -76,12 +76,11 @@ class Directory:
         """Each locality's activities, and the area-wide ones, grouped by domain in domain
         order: one pass over the activities for all the localities."""
         groups = {place: {domain: [] for domain in self.domains} for place in self.site.localities}
-        everywhere = list(groups.values())
         for activity in self.listed_activities():
-            local = activity.locality != ALL_LOCALITIES
-            for by_domain in [groups[activity.locality]] if local else everywhere:
+            area_wide = activity.locality == ALL_LOCALITIES
+            for place in groups if area_wide else [activity.locality]:
                 for domain in activity.domains:
-                    by_domain[domain].append(activity)
+                    groups[place][domain].append(activity)
         return {place: _filled(by_domain) for place, by_domain in groups.items()}
 
     def providers_a_to_z(self) -> dict[str, list[Provider]]:
